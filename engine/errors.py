@@ -1,0 +1,33 @@
+"""Errors the engine raises; each carries a one-line message meant for the user."""
+
+
+class DixianError(Exception):
+    """Base class: the message says what is wrong, in one line."""
+
+
+class NotFound(DixianError):
+    """A user, area, case, work item or definition that does not exist."""
+
+
+class Forbidden(DixianError):
+    """The user may not act here (wrong level, outside their area, someone else's item)."""
+
+
+class Conflict(DixianError):
+    """The case changed since the caller read it (stale version) or the item is done."""
+
+
+class InvalidData(DixianError):
+    """Submitted data is not acceptable; ``errors`` maps field paths to messages."""
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class InvalidDefinition(DixianError):
+    """A BPMN/DMN/form file cannot be deployed; names the file and element where known."""
+
+
+class ScriptError(DixianError):
+    """A BPMN script or expression tried something the restricted environment forbids."""

@@ -1,0 +1,132 @@
+"""Forms: a JSON Schema per user task with UI hints, validated on the server.
+
+A form file holds ``title``, ``instructions``, ``schema`` (JSON Schema 2020-12) and ``ui``
+(field order, widgets, labels). Validation reports one message per field, in Chinese or
+English, and knows the formats ``date``, ``date-not-future`` and ``cn-id-number``.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+from .errors import InvalidData, InvalidDefinition
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def id_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid 18-character resident ID number, or None if it is."""
+    if not isinstance(value, str) or len(value) != 18:
+        return "length"
+    body, check = value[:17], value[17].upper()
+    if not body.isdigit() or not (check.isdigit() or check == "X"):
+        return "characters"
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return "birthdate"
+    if ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11] != check:
+        return "checksum"
+    return None
+
+
+def mask_id_number(value: str | None) -> str:
+    """Show only the first 6 and last 4 characters of an ID number."""
+    if not value:
+        return ""
+    return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else "****"
+
+
+def _is_date(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def checker(today: date) -> FormatChecker:
+    """A format checker for dates, dates not after ``today`` and ID numbers."""
+    check = FormatChecker(formats=())
+    check.checks("date")(_is_date)
+    check.checks("date-not-future")(
+        lambda v: not isinstance(v, str) or (_is_date(v) and date.fromisoformat(v) <= today))
+    check.checks("cn-id-number")(lambda v: not isinstance(v, str) or id_number_problem(v) is None)
+    return check
+
+
+MESSAGES = {
+    "zh_CN": {"required": "必填", "type": "类型不正确", "enum": "请从选项中选择",
+              "const": "必须确认", "minimum": "不能小于 {limit}", "maximum": "不能大于 {limit}",
+              "minItems": "至少选择 {limit} 项", "maxItems": "最多选择 {limit} 项",
+              "uniqueItems": "不能重复", "minLength": "至少 {limit} 个字符",
+              "maxLength": "最多 {limit} 个字符", "additionalProperties": "不允许的字段",
+              "date": "日期格式应为 YYYY-MM-DD", "date-not-future": "日期不能晚于今天",
+              "cn-id-number": "身份证号码无效(18位,校验位正确)", "other": "无效"},
+    "en": {"required": "required", "type": "wrong type", "enum": "choose one of the options",
+           "const": "must be confirmed", "minimum": "must be at least {limit}",
+           "maximum": "must be at most {limit}", "minItems": "choose at least {limit}",
+           "maxItems": "choose at most {limit}", "uniqueItems": "must not repeat",
+           "minLength": "at least {limit} characters", "maxLength": "at most {limit} characters",
+           "additionalProperties": "field not allowed", "date": "date must be YYYY-MM-DD",
+           "date-not-future": "date cannot be in the future",
+           "cn-id-number": "invalid ID number (18 characters with a valid check digit)",
+           "other": "invalid"},
+}
+
+
+def load(ref: str, text: str) -> dict:
+    """Parse and check one form file; InvalidDefinition names the file on any problem."""
+    try:
+        form = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidDefinition(f"forms/{ref}: not valid JSON: {err}") from None
+    if not isinstance(form, dict) or not isinstance(form.get("schema"), dict):
+        raise InvalidDefinition(f"forms/{ref}: a form file needs a 'schema' object")
+    try:
+        Draft202012Validator.check_schema(form["schema"])
+    except SchemaError as err:
+        raise InvalidDefinition(f"forms/{ref}: not a valid JSON Schema: {err.message}") from None
+    form.setdefault("ui", {})
+    return form
+
+
+def _field(error) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    elif error.validator == "additionalProperties":
+        extra = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(extra)
+    return ".".join(str(p) for p in path) or "_"
+
+
+def errors_of(form: dict, data: dict, today: date, locale: str = "zh_CN") -> dict[str, str]:
+    """Field path → message for everything wrong with ``data``; empty when valid."""
+    texts = MESSAGES.get(locale, MESSAGES["zh_CN"])
+    validator = Draft202012Validator(form["schema"], format_checker=checker(today))
+    found: dict[str, str] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        kind = error.validator if error.validator != "format" else error.validator_value
+        limit = error.validator_value
+        found.setdefault(_field(error), texts.get(kind, texts["other"]).format(limit=limit))
+    return found
+
+
+def validate(form: dict, data: dict, today: date, locale: str = "zh_CN") -> None:
+    """Raise InvalidData naming each wrong field, or return when ``data`` fits the form."""
+    if not isinstance(data, dict):
+        raise InvalidData("data must be a JSON object")
+    found = errors_of(form, data, today, locale)
+    if found:
+        labels = form["schema"].get("properties", {})
+        parts = [f"{labels.get(k.split('.')[0], {}).get('title', k)} ({k}): {v}"
+                 for k, v in found.items()]
+        raise InvalidData("invalid form data: " + "; ".join(parts), found)

@@ -1,0 +1,247 @@
+"""Typed SQLAlchemy 2 models: areas, users, definitions, households, cases, work items,
+timers, audit events, calendar overrides and attachments.
+
+Times are stored as naive UTC and read back as aware UTC datetimes, so SQLite and PostgreSQL
+behave the same.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric,
+                        String, Text, TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime column that takes and gives aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Dixian table."""
+
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Level(str, enum.Enum):
+    """The administrative level a user or a user task belongs to."""
+
+    VILLAGE = "village"
+    TOWNSHIP = "township"
+    COUNTY = "county"
+
+    @property
+    def code_length(self) -> int:
+        """Digits of the statistical division code at this level."""
+        return {"county": 6, "township": 9, "village": 12}[self.value]
+
+
+class CaseStatus(str, enum.Enum):
+    """Where a case stands."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class ItemStatus(str, enum.Enum):
+    """Where a work item stands."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Area(Base):
+    """An administrative area keyed by its 12-digit statistical division code prefix."""
+
+    __tablename__ = "areas"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))
+    parent_code: Mapped[Optional[str]] = mapped_column(ForeignKey("areas.code"), index=True)
+
+
+class User(Base):
+    """A staff member, administrator or auditor; acts only inside ``area_code``."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(10))
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+    roles: Mapped[str] = mapped_column(String(100), default="staff")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    api_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    area: Mapped[Area] = relationship(lazy="joined")
+
+    def has_role(self, role: str) -> bool:
+        """Whether the comma-separated roles include ``role``."""
+        return role in self.roles.split(",")
+
+
+class DefinitionVersion(Base):
+    """One deployed version of a process: its BPMN, DMN and form sources and their hash."""
+
+    __tablename__ = "definition_versions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    bpmn: Mapped[dict[str, Any]]
+    dmn: Mapped[dict[str, Any]]
+    forms: Mapped[dict[str, Any]]
+    deployed_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    deployed_at: Mapped[datetime]
+
+
+class Household(Base):
+    """A rural household in the register; cases refer to it."""
+
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    head_name: Mapped[str] = mapped_column(String(50), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    members: Mapped[int] = mapped_column(default=1)
+    village_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+    household_type: Mapped[str] = mapped_column(String(20), default="")
+    income_per_head: Mapped[Optional[float]] = mapped_column(Numeric(12, 2, asdecimal=False))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime]
+
+
+class Case(Base):
+    """A process instance: SpiffWorkflow state without the spec, plus what lists need."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
+    process_key: Mapped[str] = mapped_column(String(100))
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=CaseStatus.RUNNING.value, index=True)
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    discovery_date: Mapped[Optional[date]] = mapped_column(Date)
+    deadline: Mapped[Optional[datetime]]
+    deadline_met_at: Mapped[Optional[datetime]]
+    started_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[Optional[datetime]]
+    state: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64), default="")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    definition: Mapped[DefinitionVersion] = relationship(lazy="raise")
+    household: Mapped[Optional[Household]] = relationship(lazy="select")
+
+
+class WorkItem(Base):
+    """One row per READY user task: who may act on it, and when it is due."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_queue", "status", "level", "area_code", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    task_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(10))
+    area_code: Mapped[str] = mapped_column(String(12))
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    form: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(12), default=ItemStatus.OPEN.value)
+    created_at: Mapped[datetime]
+    due_at: Mapped[Optional[datetime]]
+    completed_at: Mapped[Optional[datetime]]
+    completed_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+
+    case: Mapped[Case] = relationship(lazy="raise")
+
+
+class Timer(Base):
+    """A waiting deadline or BPMN timer; the timer service fires rows whose ``due_at`` passed."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "fired_at", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    work_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("work_items.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    task_id: Mapped[Optional[str]] = mapped_column(String(36))
+    due_at: Mapped[datetime]
+    fired_at: Mapped[Optional[datetime]]
+    claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
+    claim_expires_at: Mapped[Optional[datetime]]
+
+
+class AuditEvent(Base):
+    """An append-only trail entry, chained to the previous entry of the same case by hash."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
+    event: Mapped[str] = mapped_column(String(40))
+    task_name: Mapped[str] = mapped_column(String(100), default="")
+    work_item_id: Mapped[Optional[int]]
+    data: Mapped[dict[str, Any]]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class CalendarDay(Base):
+    """An administrator's override of one day: working day or holiday."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Attachment(Base):
+    """A file attached to a case (minutes, publicity photo, signed authorisation)."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    work_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("work_items.id"))
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(deferred=True)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]
