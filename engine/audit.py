@@ -32,30 +32,46 @@ def event_hash(case_id, seq, at: datetime, actor_id, actor_name, event, task_nam
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def entry(case_id: int | None, seq: int, prev: str, event: str, actor: User | None,
+          now: datetime, data: dict | None = None, comment: str = "", task_name: str = "",
+          work_item_id: int | None = None) -> dict:
+    """One chained audit row, ready to insert; its ``hash`` follows ``prev``."""
+    data = data or {}
+    actor_id = actor.id if actor is not None else None
+    actor_name = actor.username if actor is not None else "system"
+    digest = event_hash(case_id, seq, now, actor_id, actor_name, event, task_name,
+                        work_item_id, data, comment, prev)
+    return {"case_id": case_id, "seq": seq, "at": now, "actor_id": actor_id,
+            "actor_name": actor_name, "event": event, "task_name": task_name,
+            "work_item_id": work_item_id, "data": data, "comment": comment,
+            "prev_hash": prev, "hash": digest}
+
+
+_INSERT = insert(_TABLE)
+
+
+def insert_entries(connection, rows: list[dict]) -> None:
+    """Insert prepared audit rows in one statement (on a Session or a Connection)."""
+    if rows:
+        connection.execute(_INSERT, rows)
+
+
 def record(session: Session, case: Case | None, event: str, actor: User | None, now: datetime,
            data: dict | None = None, comment: str = "", task_name: str = "",
            work_item_id: int | None = None) -> str:
-    """Append one event to the case's chain (or the global chain) and return its hash."""
-    data = data or {}
+    """Append one event to a loaded case's chain (or the global chain); returns its hash."""
     if case is not None:
         seq, prev = case.audit_seq + 1, case.audit_head or GENESIS
     else:
         last = session.execute(select(AuditEvent.seq, AuditEvent.hash).where(
             AuditEvent.case_id.is_(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    case_id = case.id if case is not None else None
-    actor_id = actor.id if actor is not None else None
-    actor_name = actor.username if actor is not None else "system"
-    digest = event_hash(case_id, seq, now, actor_id, actor_name, event, task_name,
-                        work_item_id, data, comment, prev)
-    session.execute(insert(_TABLE), [{
-        "case_id": case_id, "seq": seq, "at": now, "actor_id": actor_id,
-        "actor_name": actor_name, "event": event, "task_name": task_name,
-        "work_item_id": work_item_id, "data": data, "comment": comment, "prev_hash": prev,
-        "hash": digest}])
+    row = entry(case.id if case is not None else None, seq, prev, event, actor, now, data,
+                comment, task_name, work_item_id)
+    insert_entries(session, [row])
     if case is not None:
-        case.audit_seq, case.audit_head = seq, digest
-    return digest
+        case.audit_seq, case.audit_head = seq, row["hash"]
+    return row["hash"]
 
 
 @dataclass
@@ -93,9 +109,12 @@ def verify(session: Session, case_id: int | None) -> Verification:
             return Verification(False, len(events), f"event #{ev.seq} ({ev.event}) was altered "
                                 f"after it was written", ev.id)
         prev, expected_seq = ev.hash, expected_seq + 1
-    if count is not None and (len(events) != count or (count and prev != head)):
-        return Verification(False, len(events), f"the case records {count} events ending in "
-                            f"{head[:12]}…, the trail has {len(events)}: events were removed")
+    if count is not None and len(events) != count:
+        return Verification(False, len(events), f"the case records {count} events, the trail "
+                            f"has {len(events)}: events were removed")
+    if count and prev != head:
+        return Verification(False, len(events), f"the trail ends in {prev[:12]}…, the case "
+                            f"records {head[:12]}…: the chain was rewritten")
     return Verification(True, len(events))
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -103,8 +103,9 @@ def _check_scripts(spec, filename: str) -> None:
             if getattr(task_spec, "script", None):
                 check_source(task_spec.script, "exec")
             for cond, _ in getattr(task_spec, "cond_task_specs", []) or []:
-                if cond is not None:
-                    check_source(cond, "eval")
+                expression = getattr(cond, "args", [cond])[0] if cond is not None else None
+                if isinstance(expression, str):
+                    check_source(expression, "eval")
         except Exception as err:  # ScriptError, worded for the user
             raise InvalidDefinition(f"{where}: {err}") from None
 
@@ -190,6 +191,9 @@ def sources_hash(bpmn: dict, dmn: dict, form_sources: dict) -> str:
 def collect_files(paths: list[str | Path], forms_dir: str | Path | None = None):
     """Read BPMN and DMN files from disk, with the DMN files beside them and their forms.
 
+    Forms are looked up in ``forms_dir``, else in a ``forms`` folder beside the first file or
+    beside its folder (``workflows/../forms``).
+
     Returns ``(bpmn, dmn, forms)`` dictionaries of file name to text.
     """
     bpmn, dmn = {}, {}
@@ -209,7 +213,9 @@ def collect_files(paths: list[str | Path], forms_dir: str | Path | None = None):
     for candidate in sorted(first.parent.glob("*.dmn")):
         if candidate.name not in dmn and _defines_any(candidate, needed):
             dmn[candidate.name] = _read_text(candidate)
-    forms_root = Path(forms_dir) if forms_dir else first.resolve().parent.parent / "forms"
+    here = first.resolve().parent
+    forms_root = Path(forms_dir) if forms_dir else next(
+        (d for d in (here / "forms", here.parent / "forms") if d.is_dir()), here / "forms")
     form_sources = {}
     for ref in _form_refs(bpmn):
         file = forms_root / ref
@@ -300,12 +306,17 @@ def load(session: Session, version_id: int) -> ParsedDefinition:
     return parsed
 
 
-def find(session: Session, key: str, version: int | None = None) -> DefinitionVersion:
-    """The named version of a process, or its latest; NotFound with the key otherwise."""
-    query = select(DefinitionVersion).where(DefinitionVersion.key == key)
-    if version is not None:
-        query = query.where(DefinitionVersion.version == version)
-    row = session.scalars(query.order_by(DefinitionVersion.version.desc())).first()
+_VERSIONS = select(DefinitionVersion.id, DefinitionVersion.key,
+                   DefinitionVersion.version).where(DefinitionVersion.key == bindparam("key"))
+_LATEST = _VERSIONS.order_by(DefinitionVersion.version.desc()).limit(1)
+_NAMED = _VERSIONS.where(DefinitionVersion.version == bindparam("version"))
+
+
+def find(session: Session, key: str, version: int | None = None):
+    """``(id, key, version)`` of the named version of a process, or of its latest."""
+    query, params = (_LATEST, {"key": key}) if version is None else (
+        _NAMED, {"key": key, "version": version})
+    row = session.connection().execute(query, params).first()
     if row is None:
         what = f"version {version} of '{key}'" if version else f"'{key}'"
         raise NotFound(f"no process definition {what} is deployed")

@@ -10,7 +10,6 @@ worker's change or a rolled-back transaction simply misses.
 """
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from uuid import UUID
@@ -20,6 +19,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializ
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
+import orjson
 
 from .definitions import ParsedDefinition
 from .scripts import script_engine
@@ -62,12 +62,12 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     """The workflow's state as JSON text, spec excluded, with the serializer version."""
     dct = SERIALIZER.to_dict(workflow)
     dct[VERSION_KEY] = VERSION
-    return json.dumps(dct, separators=(",", ":"), ensure_ascii=False)
+    return orjson.dumps(dct).decode("utf-8")
 
 
 def load_state(parsed: ParsedDefinition, text: str) -> BpmnWorkflow:
     """Restore a workflow from stored state around the definition's cached spec."""
-    dct = json.loads(text)
+    dct = orjson.loads(text)
     SERIALIZER.migrate(dct)
     workflow = SERIALIZER.registry.restore(dct, spec=parsed.spec,
                                            subprocess_specs=parsed.subprocess_specs)

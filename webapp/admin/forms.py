@@ -1,0 +1,41 @@
+"""User and area forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+LEVELS = [SelectChoice("village", _l("Village")), SelectChoice("township", _l("Township")),
+          SelectChoice("county", _l("County"))]
+ROLES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Administrator")),
+         SelectChoice("auditor", _l("Auditor"))]
+
+
+class UserForm(FlaskForm):
+    """A new account."""
+
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64),
+                                                        Regexp(r"^[A-Za-z0-9_.-]+$")])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=100)])
+    level = SelectField(_l("Level"), choices=LEVELS)
+    area_code = SelectField(_l("Area"), validators=[DataRequired()])
+    roles = SelectMultipleField(_l("Roles"), choices=ROLES, default=["staff"],
+                                widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(),
+                                                                 Length(min=8)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password set by an administrator."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+
+
+class AreaForm(FlaskForm):
+    """A new county (6 digits), township (9) or village (12)."""
+
+    code = StringField(_l("Division code"), validators=[
+        DataRequired(), Regexp(r"^(\d{6}|\d{9}|\d{12})$",
+                               message=_l("6, 9 or 12 digits"))])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])

@@ -1,0 +1,6 @@
+"""The case page: status, diagram, history, data and attachments; attachment downloads."""
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""The case page has no input forms; uploads happen on the task page."""

@@ -1,0 +1,107 @@
+"""Case page, diagram data and attachment download."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, jsonify, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from engine import attachments, audit, cases, definitions
+from engine.models import ItemStatus
+
+from .. import clock, schema_forms
+from ..auth import current_engine_user
+from ..case_view import bpmn_xml, case_data, check_readable, items_of, summary, user_names
+from ..database import db
+from ..i18n import locale_name
+from . import bp
+
+EVENT_LABELS = {
+    "case_started": _l("Case started"), "task_completed": _l("Step completed"),
+    "claimed": _l("Claimed"), "unclaimed": _l("Returned to group"),
+    "rejected": _l("Rejected"), "returned": _l("Returned to the level below"),
+    "case_ended": _l("Case ended"), "cancelled": _l("Cancelled"),
+    "attachment_added": _l("File attached"), "timer_fired": _l("Timer fired"),
+    "escalated": _l("Escalated"), "deadline_missed": _l("Deadline missed"),
+}
+STATUS_LABELS = {"running": _l("Running"), "completed": _l("Completed"),
+                 "rejected": _l("Rejected"), "cancelled": _l("Cancelled"),
+                 "open": _l("Open")}
+
+
+def _case(case_id: int):
+    case = cases.get_case(db(), case_id)
+    check_readable(current_engine_user(), case)
+    return case
+
+
+def _history(case, parsed, locale: str) -> list[dict]:
+    events = audit.trail(db(), case.id)
+    names = user_names(db(), [e.actor_id for e in events])
+    rows = []
+    for ev in events:
+        info = parsed.user_tasks.get(ev.task_name) if ev.task_name else None
+        form, shown = None, {}
+        if ev.event == "task_completed" and info is not None:
+            form, shown = parsed.forms.get(info.form), ev.data
+        elif ev.event == "case_started":
+            form, shown = parsed.forms.get(parsed.start_form), ev.data.get("data", {})
+        elif ev.event in ("rejected", "returned", "cancelled", "case_ended"):
+            shown = {k: v for k, v in ev.data.items() if v}
+        elif ev.event == "attachment_added":
+            shown = {"filename": ev.data.get("filename"), "sha256": ev.data.get("sha256")}
+        rows.append({"event": ev, "what": EVENT_LABELS.get(ev.event, ev.event),
+                     "task": info.title if info else ev.task_name,
+                     "who": names.get(ev.actor_id, ev.actor_name),
+                     "data": schema_forms.display(form, shown, locale)})
+    return rows
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def show(case_id: int):
+    """Everything about one case; readable by staff and auditors of its area."""
+    case = _case(case_id)
+    session, locale = db(), locale_name()
+    parsed = definitions.load(session, case.definition_id)
+    data = case_data(session, case)
+    items = items_of(session, case.id)
+    names = user_names(session, [i.completed_by for i in items] + [i.assignee_id for i in items])
+    return render_template(
+        "cases/case.html", case=case, parsed=parsed, summary=summary(session, case, data,
+                                                                     locale),
+        items=items, names=names, history=_history(case, parsed, locale),
+        attachments=attachments.list(session, case.id), status_labels=STATUS_LABELS,
+        verification=audit.verify(session, case.id), now=clock.now())
+
+
+@bp.route("/cases/<int:case_id>/diagram.json")
+@login_required
+def diagram(case_id: int):
+    """The BPMN XML and which steps are done, current or overdue, for the diagram script."""
+    case = _case(case_id)
+    now = clock.now()
+    done, current, overdue = set(), set(), set()
+    for item in items_of(db(), case.id):
+        if item.status == ItemStatus.COMPLETED.value:
+            done.add(item.task_name)
+        elif item.status == ItemStatus.OPEN.value:
+            (overdue if item.due_at is not None and item.due_at < now else current).add(
+                item.task_name)
+    return jsonify(xml=bpmn_xml(db(), case), done=sorted(done - current - overdue),
+                   current=sorted(current), overdue=sorted(overdue))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    """Download an attachment of a case the user may read."""
+    found = attachments.get(db(), current_engine_user(), attachment_id)
+    response = Response(found.content, mimetype=found.content_type)
+    response.headers["Content-Disposition"] = (
+        "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
+            f"attachment-{found.id}{found.filename[found.filename.rfind('.'):]}",
+            quote(found.filename)))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,89 @@
+"""Template filters and globals shared by every page."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from engine import work_items
+from engine.calendar import TIMEZONE, BusinessCalendar
+from engine.forms import mask_id_number
+
+from . import clock
+from .i18n import locale_name
+
+_CALENDAR = BusinessCalendar()
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC datetime shown in Asia/Shanghai time."""
+    if value is None:
+        return ""
+    return value.astimezone(TIMEZONE).strftime(fmt)
+
+
+def days_left(due: datetime | date | None) -> int | None:
+    """Natural days from today to the due day: 0 on the day, negative when overdue."""
+    if due is None:
+        return None
+    return _CALENDAR.days_left(clock.now(), due, "natural")
+
+
+def due_text(due: datetime | date | None) -> str:
+    """"3 days left", "due today" or "2 days overdue"."""
+    left = days_left(due)
+    if left is None:
+        return ""
+    if left == 0:
+        return _("due today")
+    if left > 0:
+        return ngettext("%(num)d day left", "%(num)d days left", left)
+    return ngettext("%(num)d day overdue", "%(num)d days overdue", -left)
+
+
+def due_class(due: datetime | None) -> str:
+    """A CSS class for the urgency of a due time."""
+    left = days_left(due)
+    if left is None:
+        return ""
+    return "overdue" if left < 0 or (isinstance(due, datetime) and due < clock.now()) \
+        else "due-soon" if left <= 1 else ""
+
+
+def nav_counts() -> dict[str, int]:
+    """The inbox counts for the navigation, computed once per request."""
+    from .auth import current_engine_user
+    from .database import db
+
+    if "nav_counts" not in g:
+        user = current_engine_user()
+        g.nav_counts = (work_items.counts(db(), user, clock.now())
+                        if user is not None and user.has_role("staff") else {})
+    return g.nav_counts
+
+
+def url_for_page(page: int) -> str:
+    """The current URL with another ``page`` argument."""
+    args = dict(request.args)
+    args.update(request.view_args or {})
+    args["page"] = page
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals."""
+    app.add_template_filter(localtime)
+    app.add_template_filter(due_text)
+    app.add_template_filter(due_class)
+    app.add_template_filter(mask_id_number, "mask_id")
+    app.add_template_global(nav_counts)
+    app.add_template_global(url_for_page)
+    app.add_template_global(locale_name)
+
+    @app.context_processor
+    def _globals():
+        from .auth import current_engine_user
+
+        return {"me": current_engine_user(), "languages": current_app.config["LANGUAGES"]}
