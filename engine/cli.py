@@ -27,18 +27,31 @@ class Context:
     """What every command needs: a session factory, the clock and the output mode."""
 
     def __init__(self, db: str | None, as_json: bool, now: datetime | None):
-        self.db, self.as_json, self._now, self._make = db, as_json, now, None
+        self.db, self.as_json, self._now = db, as_json, now
+        self._engine, self._make = None, None
 
     @property
     def now(self) -> datetime:
         """The time commands act at: ``--now`` or the wall clock."""
         return self._now or clock.utcnow()
 
+    @property
+    def engine(self):
+        """The database engine, created on first use."""
+        if self._engine is None:
+            self._engine = make_engine(self.db)
+            self._make = session_factory(self._engine)
+        return self._engine
+
     def session(self):
         """A new session on the configured database."""
-        if self._make is None:
-            self._make = session_factory(make_engine(self.db))
+        self.engine
         return self._make()
+
+    def close(self) -> None:
+        """Close the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
 
     def out(self, data, text: str) -> None:
         """Print JSON with ``--json``, else the human text."""
@@ -96,6 +109,7 @@ def _items_text(items) -> str:
 def main(ctx, db, as_json, now):
     """Dixian: rural-revitalization workflows on BPMN."""
     ctx.obj = Context(db, as_json, _parse_now(now))
+    ctx.call_on_close(ctx.obj.close)
 
 
 def command(group=main, **kwargs):
@@ -127,7 +141,7 @@ def _user(session, name: str) -> User:
 @click.pass_obj
 def init(obj, with_demo, workflows):
     """Create or upgrade the database, deploy workflows/ and optionally the demo data."""
-    migrate(make_engine(obj.db))
+    migrate(obj.engine)
     with obj.session() as session:
         try:
             deployed = []
@@ -146,7 +160,7 @@ def init(obj, with_demo, workflows):
             session.rollback()
             click.echo(f"error: {err}", err=True)
             sys.exit(1)
-    lines = [f"database ready: {make_engine(obj.db).url.render_as_string()}"]
+    lines = [f"database ready: {obj.engine.url.render_as_string(hide_password=True)}"]
     lines += [f"definition {k} v{v} {'deployed' if c else 'unchanged'}" for k, v, c in deployed]
     if users:
         lines.append(f"demo users (password: {demo.PASSWORD}):")

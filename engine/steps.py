@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -54,6 +54,11 @@ DROP_TIMERS = {
     "tasks": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
                                   TIMERS.c.task_id.in_(bindparam("task_ids", expanding=True)),
                                   TIMERS.c.fired_at.is_(None)),
+    "cancelled_items": delete(TIMERS).where(
+        TIMERS.c.case_id == bindparam("case_id"), TIMERS.c.fired_at.is_(None),
+        TIMERS.c.work_item_id.in_(select(ITEMS.c.id).where(
+            ITEMS.c.case_id == bindparam("case_id"),
+            ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True))))),
 }
 
 
@@ -149,6 +154,7 @@ class Step:
         gone = [str(t) for t in self.ready_before - set(ready)]
         if gone:
             conn.execute(CANCEL_ITEMS, {"of_case": case.id, "task_ids": gone, "now": self.now})
+            self.drop_timers.append(("cancelled_items", {"task_ids": gone}))
         created = self._open_items([ready[t] for t in ready if t not in self.ready_before])
         if self.parsed.has_timers:
             self._sync_timers()

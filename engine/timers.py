@@ -74,12 +74,14 @@ def fire_due(session: Session, now: datetime, limit: int = 100) -> Sweep:
     for timer in _due(session, now, limit):
         savepoint = session.begin_nested()
         try:
+            # Marked first: the step below replaces unfired timer rows of the case, and
+            # this one must stay as the record that it fired.
+            session.execute(update(Timer).where(Timer.id == timer.id).values(fired_at=now),
+                            execution_options={"synchronize_session": False})
             if timer.kind == "bpmn_timer":
                 _fire_bpmn_timer(session, timer, now)
             else:
                 _mark_overdue(session, timer, now)
-            session.execute(update(Timer).where(Timer.id == timer.id).values(fired_at=now),
-                            execution_options={"synchronize_session": False})
             savepoint.commit()
             sweep.fired += 1
         except DixianError as err:

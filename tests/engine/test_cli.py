@@ -29,9 +29,12 @@ def cli(make_session, db_url, monkeypatch):
 
 
 def counts(db_url):
-    with session_factory(make_engine(db_url))() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) for m in
-                     (DefinitionVersion, Case, WorkItem, AuditEvent))
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        found = tuple(s.scalar(select(func.count()).select_from(m)) for m in
+                      (DefinitionVersion, Case, WorkItem, AuditEvent))
+    engine.dispose()
+    return found
 
 
 def test_init_demo_deploys_workflows_and_prints_users(cli):

@@ -1,0 +1,43 @@
+"""The README's CLI walkthrough, run command by command: it must stay true."""
+import json
+import re
+import shlex
+
+from click.testing import CliRunner
+
+from engine.cli import main
+
+from support import ROOT
+
+
+def walkthrough_commands() -> list[list[str]]:
+    """The dixian commands of the README's walkthrough block, continuation lines joined."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Walkthrough.*?```\n(.*?)```", text, re.S).group(1)
+    commands, pending = [], ""
+    for line in block.replace("\\\n", " ").splitlines():
+        pending = f"{pending}\n{line}" if pending else line
+        try:
+            words = shlex.split(pending, comments=True)
+        except ValueError:  # a quoted JSON argument goes on over the next line
+            continue
+        pending = ""
+        if words[:1] == [".venv/bin/dixian"]:
+            commands.append(words[1:])
+    return commands
+
+
+def test_readme_walkthrough_runs_a_whole_case(make_session, db_url, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    commands = walkthrough_commands()
+    assert len(commands) >= 14
+    runner = CliRunner()
+    for args in commands:
+        result = runner.invoke(main, ["--db", db_url, *args])
+        assert result.exit_code == 0, f"dixian {' '.join(args)}\n{result.output}"
+    case = json.loads(runner.invoke(main, ["--db", db_url, "--json", "case", "1"]).output)
+    assert (case["status"], case["outcome"]) == ("completed", "approved")
+    assert case["deadline_met_at"] is not None and not case["overdue"]
+    events = [e["event"] for e in case["trail"]]
+    assert events.count("task_completed") == 8 and "timer_fired" in events
+    assert "trail intact" in runner.invoke(main, ["--db", db_url, "trail", "verify", "1"]).output
