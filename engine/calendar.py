@@ -88,7 +88,7 @@ def _local_date(value: datetime | date) -> date:
     raise TypeError(f"expected a datetime or date, got {type(value).__name__}")
 
 
-def _library_knows_year(year: int) -> bool:
+def library_knows_year(year: int) -> bool:
     """Whether chinese_calendar has holiday data for ``year``."""
     try:
         chinese_calendar.is_workday(date(year, 7, 1))
@@ -127,7 +127,7 @@ class BusinessCalendar:
         """Whether holiday data exists for ``year`` (library data or at least one override in it)."""
         if not MINYEAR <= year <= MAXYEAR:
             return False
-        return year in self._override_years or _library_knows_year(year)
+        return year in self._override_years or library_knows_year(year)
 
     def add_days(self, start: date, days: int, kind: DayKind | str) -> date:
         """Date ``days`` natural days after ``start``, or the ``days``-th working day strictly after it.

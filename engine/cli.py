@@ -14,11 +14,11 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from . import (audit, cases, clock, definitions, demo, directory, households, timers,
-               work_items)
+from . import (audit, calendars, cases, clock, definitions, demo, directory, households,
+               timers, work_items)
 from .db import make_engine, migrate, session_factory
 from .errors import DixianError, InvalidData
-from .calendar import TIMEZONE
+from .calendar import TIMEZONE, library_knows_year
 from .forms import mask_id_number
 from .models import Case, User, WorkItem
 
@@ -66,7 +66,7 @@ def _parse_now(value: str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        from .calendar import TIMEZONE
+        from .calendar import TIMEZONE, library_knows_year
 
         moment = moment.replace(tzinfo=TIMEZONE)
     return moment.astimezone(timezone.utc)
@@ -384,6 +384,60 @@ def list_households(obj, session, as_user, search):
               "village": h.village_code, "members": h.members} for h in rows],
             "\n".join(f"{h.id:4} {h.head_name} {mask_id_number(h.id_number)} {h.village_code}"
                       for h in rows) or "no households")
+
+
+@main.group(name="calendar")
+def calendar_group():
+    """Working-day calendar overrides (for years the holiday library does not know yet)."""
+
+
+def _day(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidData(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@command(group=calendar_group, name="set")
+@click.argument("day")
+@click.option("--workday/--holiday", required=True, help="working day or day off")
+@click.option("--note", default="")
+@click.option("--as", "as_user", default=None, help="the administrator making the change")
+def calendar_set(obj, session, day, workday, note, as_user):
+    """Mark DAY (YYYY-MM-DD) as a working day or a holiday."""
+    actor = _user(session, as_user) if as_user else None
+    calendars.set_day(session, _day(day), workday, note, actor, obj.now)
+    obj.out({"day": day, "is_workday": workday},
+            f"{day} is now a {'working day' if workday else 'holiday'}")
+
+
+@command(group=calendar_group, name="unset")
+@click.argument("day")
+@click.option("--as", "as_user", default=None)
+def calendar_unset(obj, session, day, as_user):
+    """Remove the override of DAY."""
+    actor = _user(session, as_user) if as_user else None
+    calendars.remove_day(session, _day(day), actor, obj.now)
+    obj.out({"day": day, "removed": True}, f"override of {day} removed")
+
+
+@command(group=calendar_group, name="show")
+@click.argument("year", type=int)
+def calendar_show(obj, session, year):
+    """List a year's overrides and whether holiday data exists for it."""
+    rows = calendars.overrides(session, year)
+    known = library_knows_year(year)
+    obj.out({"year": year, "holiday_library": known,
+             "overrides": [{"day": r.day, "is_workday": r.is_workday, "note": r.note}
+                           for r in rows]},
+            "\n".join([f"{year}: " + ("the holiday library covers this year" if known else
+                                        "the holiday library does NOT cover this year: enter "
+                                        "its holidays and 调休 days as overrides")
+                        + f"; {len(rows)} override(s)"]
+                      + [f"  {r.day} {'working day' if r.is_workday else 'holiday'} {r.note}"
+                         for r in rows]))
 
 
 @main.group(name="timers")

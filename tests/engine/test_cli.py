@@ -126,3 +126,20 @@ def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "engine.cli", "--help"],
                             capture_output=True, text=True, check=True)
     assert "trail" in result.stdout and "complete" in result.stdout
+
+
+def test_calendar_overrides(cli):
+    cli("init", "--demo")
+    code, out = cli("calendar", "show", "2031")
+    assert code == 0 and "does NOT cover this year" in out
+    assert cli("calendar", "set", "2031-10-01", "--holiday", "--note", "国庆节", "--as",
+               "admin")[0] == 0
+    assert cli("calendar", "set", "2031-10-11", "--workday")[0] == 0
+    code, out = cli("calendar", "show", "2031", as_json=True)
+    assert [(d["day"], d["is_workday"]) for d in json.loads(out)["overrides"]] == [
+        ("2031-10-01", False), ("2031-10-11", True)]
+    assert cli("calendar", "unset", "2031-10-11")[0] == 0
+    code, out = cli("calendar", "unset", "2031-10-11")
+    assert code == 1 and "no calendar override for 2031-10-11" in out
+    code, out = cli("calendar", "set", "2031-02-30", "--holiday")
+    assert code == 1 and "is not a date" in out

@@ -172,3 +172,32 @@ def test_vendor_assets(client):
     assert client.get("/vendor/bpmn-js/package.json").status_code == 404
     assert client.get("/vendor/left-pad/dist/x.js").status_code == 404
     assert client.get("/vendor/bpmn-js/dist/../package.json").status_code == 404
+
+
+def test_admin_calendar_overrides(client, auth, session):
+    from engine.models import CalendarDay
+
+    auth.login("village11")
+    assert client.get("/admin/calendar").status_code == 403
+    assert client.post("/admin/calendar", data={"day": "2027-01-01",
+                                                "kind": "holiday"}).status_code == 403
+    auth.logout()
+    auth.login("admin")
+    page = client.get("/admin/calendar?year=2031").data.decode()
+    assert "尚无 2031 年的节假日数据" in page
+    response = client.post("/admin/calendar", data={"day": "2031-10-01", "kind": "holiday",
+                                                    "note": "国庆节"})
+    assert response.status_code == 302
+    response = client.post("/admin/calendar", data={"day": "2031-10-11", "kind": "workday",
+                                                    "note": "调休"})
+    page = client.get("/admin/calendar?year=2031").data.decode()
+    assert "2031-10-01" in page and "国庆节" in page and "工作日(调休)" in page
+    session.rollback()
+    assert {(d.day.isoformat(), d.is_workday) for d in session.scalars(
+        select(CalendarDay))} == {("2031-10-01", False), ("2031-10-11", True)}
+    assert client.post("/admin/calendar", data={"day": "not-a-date",
+                                                "kind": "holiday"}).status_code == 400
+    assert client.post("/admin/calendar/2031-10-01/delete").status_code == 302
+    assert client.post("/admin/calendar/2031-12-31/delete").status_code == 404
+    session.rollback()
+    assert [d.day.isoformat() for d in session.scalars(select(CalendarDay))] == ["2031-10-11"]

@@ -1,7 +1,8 @@
 """User and area forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import (DateField, PasswordField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -39,3 +40,13 @@ class AreaForm(FlaskForm):
         DataRequired(), Regexp(r"^(\d{6}|\d{9}|\d{12})$",
                                message=_l("6, 9 or 12 digits"))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+
+
+class CalendarDayForm(FlaskForm):
+    """An override of one day in the working-day calendar."""
+
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    kind = SelectField(_l("This day is"), choices=[
+        SelectChoice("holiday", _l("a holiday (day off)")),
+        SelectChoice("workday", _l("a working day (调休)"))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=100)])

@@ -1,11 +1,14 @@
-"""Users and areas: list, create, deactivate, reset passwords."""
+"""Users, areas and the working-day calendar: list, create, change."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from engine import audit, directory
+from engine import audit, calendars, directory
+from engine.calendar import library_knows_year
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.models import User
 
@@ -14,7 +17,7 @@ from ..auth import current_engine_user, role_required
 from ..database import db
 from ..inbox.forms import ActionForm
 from . import bp
-from .forms import AreaForm, ResetPasswordForm, UserForm
+from .forms import AreaForm, CalendarDayForm, ResetPasswordForm, UserForm
 
 
 def _area_choices() -> list[SelectChoice]:
@@ -119,3 +122,41 @@ def areas():
     elif form.errors:
         status = 400
     return render_template("admin/areas.html", areas=directory.areas(db()), form=form), status
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@role_required("admin")
+def calendar():
+    """Working-day overrides of one year, and whether the holiday library covers it."""
+    form = CalendarDayForm()
+    year = request.args.get("year", type=int) or clock.today().year
+    status = 200
+    if form.validate_on_submit():
+        calendars.set_day(db(), form.day.data, form.kind.data == "workday",
+                          form.note.data or "", current_engine_user(), clock.now())
+        db().commit()
+        flash(_("Calendar updated for %(day)s.", day=form.day.data.isoformat()), "success")
+        return redirect(url_for("admin.calendar", year=form.day.data.year))
+    if form.errors:
+        status = 400
+    return render_template("admin/calendar.html", year=year, form=form, action=ActionForm(),
+                           days=calendars.overrides(db(), year),
+                           covered=library_knows_year(year)), status
+
+
+@bp.route("/calendar/<day>/delete", methods=["POST"])
+@role_required("admin")
+def calendar_remove(day: str):
+    """Drop one override."""
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            calendars.remove_day(db(), when, current_engine_user(), clock.now())
+            db().commit()
+        except NotFound:
+            db().rollback()
+            abort(404)
+    return redirect(url_for("admin.calendar", year=when.year))
