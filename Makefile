@@ -23,7 +23,7 @@ node_modules/.installed: package.json
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d webapp/translations
+	$(BIN)/pybabel compile -d webapp/translations >/dev/null
 
 install: $(VENV)/.installed node_modules/.installed translations
 

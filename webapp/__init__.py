@@ -73,7 +73,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature; the JSON API is exempt from form CSRF."""
+    """One blueprint per feature; the JSON API checks CSRF itself (bearer tokens need none)."""
     from . import admin, api, auth, cases, households, inbox, tasks, vendor
     from .extensions import csrf
 

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import access, definitions, runtime
+from engine.errors import Forbidden
 from engine.forms import mask_id_number
-from engine.models import Case, DefinitionVersion, Household, User, WorkItem
+from engine.models import Case, DefinitionVersion, Household, ItemStatus, User, WorkItem
 
 from . import schema_forms
 
@@ -16,6 +17,26 @@ from . import schema_forms
 def check_readable(user: User, case: Case) -> None:
     """Staff and auditors read the cases of their area and below, at any level."""
     access.check_area(user, case.area_code, f"case {case.id}")
+
+
+def may_view(user: User, item: WorkItem, case_area: str) -> bool:
+    """Staff see the items of their level in their area; auditors read any in their area."""
+    if not access.within(case_area, user.area_code):
+        return False
+    if user.has_role("staff") and item.level == user.level:
+        return access.within(item.area_code, user.area_code)
+    return user.has_role("auditor") or user.has_role("admin")
+
+
+def may_act(user: User, item: WorkItem) -> bool:
+    """Whether the user may complete the item now."""
+    if item.status != ItemStatus.OPEN.value:
+        return False
+    try:
+        access.check_item(user, item)
+    except Forbidden:
+        return False
+    return True
 
 
 def case_data(session: Session, case: Case, item: WorkItem | None = None) -> dict:

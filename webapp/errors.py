@@ -1,7 +1,7 @@
 """Error pages: plain HTML with the engine's one-line message where there is one."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -9,6 +9,8 @@ from engine.errors import Forbidden, NotFound
 
 
 def _page(code: int, title: str, message: str = ""):
+    if request.path.startswith("/api/"):  # also for URLs no API route matches
+        return jsonify(error=message or title, fields={}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -20,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(403, lambda e: _page(403, _("Not allowed"),
                                                     _("You may not see or do this.")))
     app.register_error_handler(404, lambda e: _page(404, _("Not found")))
+    app.register_error_handler(405, lambda e: _page(405, _("Method not allowed")))
     app.register_error_handler(413, lambda e: _page(413, _("File too large")))
     app.register_error_handler(429, lambda e: _page(
         429, _("Too many attempts"), _("Please wait a minute and try again.")))

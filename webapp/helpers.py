@@ -64,6 +64,18 @@ def nav_counts() -> dict[str, int]:
     return g.nav_counts
 
 
+def page_arg() -> int:
+    """The ``page`` query argument: 1 unless a positive number is given."""
+    page = request.args.get("page", "1")
+    return max(int(page), 1) if page.isdigit() else 1
+
+
+def stale_message() -> str:
+    """What a user sees when someone else acted first or the case changed."""
+    return _("This task has already been handled by someone else or the case has changed. "
+             "Please reload and try again.")
+
+
 def url_for_page(page: int) -> str:
     """The current URL with another ``page`` argument."""
     args = dict(request.args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app, g
 from flask_login import UserMixin, current_user
 
 from engine.models import User
@@ -34,10 +34,18 @@ def password_stamp(user: User) -> str:
 
 
 def current_engine_user() -> User | None:
-    """The logged-in engine ``User`` of this request, or None."""
+    """The engine ``User`` of this request (API token or session), or None."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user
     if current_user and current_user.is_authenticated:
         return current_user.user
     return None
+
+
+def login_rate_limit() -> str:
+    """The rate limit of password checks (the login form and API token requests)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def role_required(role: str):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
@@ -13,7 +13,8 @@ from engine.errors import InvalidData
 from .. import clock
 from ..database import db
 from ..extensions import limiter
-from . import CurrentUser, bp, current_engine_user
+from . import CurrentUser, bp, current_engine_user, login_rate_limit
+from ..inbox.forms import ActionForm
 from .forms import LanguageForm, LoginForm, PasswordForm
 
 
@@ -27,12 +28,8 @@ def safe_next(target: str | None, default: str = "inbox.index") -> str:
     return url_for(default)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
 def login():
     """Show the login form; check the password and start a session."""
     if current_engine_user() is not None:
@@ -87,14 +84,31 @@ def password():
             field = form.old if "old" in err.errors else form.new
             field.errors = [*field.errors, _("The current password is wrong.")
                             if field is form.old else _("Choose a longer password.")]
-            return render_template("auth/password.html", form=form), 400
+            return render_template("auth/password.html", form=form,
+                                   token_form=ActionForm()), 400
         audit.record(db(), None, "password_changed", user, clock.now())
         db().commit()
         # The session id carries a password stamp: log in again under the new one.
         login_user(CurrentUser(user))
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("inbox.index"))
-    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+    return render_template("auth/password.html", form=form, token_form=ActionForm()), \
+        400 if form.errors else 200
+
+
+@bp.route("/password/token", methods=["POST"])
+@login_required
+def api_token():
+    """Issue a new API token (replacing the old one) and show it once on the password page."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("auth.password"))
+    user = current_engine_user()
+    token = directory.issue_token(user)
+    audit.record(db(), None, "api_token_issued", user, clock.now(),
+                 data={"ip": request.remote_addr or ""})
+    db().commit()
+    return render_template("auth/password.html", form=PasswordForm(formdata=None),
+                           token=token, token_form=ActionForm())
 
 
 @bp.route("/language", methods=["POST"])

@@ -13,6 +13,7 @@ from engine.models import Level
 from .. import clock, schema_forms
 from ..auth import current_engine_user
 from ..database import db
+from ..helpers import page_arg
 from ..i18n import locale_name
 from . import bp
 from .forms import HouseholdForm
@@ -25,11 +26,6 @@ def _villages(user) -> list[tuple[str, str]]:
             if a.level == Level.VILLAGE.value]
 
 
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() else 1
-
-
 @bp.route("/households")
 @login_required
 def index():
@@ -40,7 +36,7 @@ def index():
     villages = _villages(user)
     if village and village not in dict(villages):
         village = ""
-    size, page = current_app.config["PAGE_SIZE"], _page()
+    size, page = current_app.config["PAGE_SIZE"], page_arg()
     found = households.search(db(), user, text, village, limit=size + 1,
                               offset=(page - 1) * size)
     names = {code: name for code, name in villages}

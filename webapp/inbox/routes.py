@@ -12,13 +12,9 @@ from .. import clock
 from ..auth import current_engine_user
 from ..case_view import user_names
 from ..database import db
+from ..helpers import page_arg
 from . import bp
 from .forms import ActionForm
-
-
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() else 1
 
 
 @bp.route("/")
@@ -32,7 +28,7 @@ def index():
     view = request.args.get("view", "all")
     if view not in work_items.FILTERS:
         abort(404)
-    size, page = current_app.config["PAGE_SIZE"], _page()
+    size, page = current_app.config["PAGE_SIZE"], page_arg()
     items = work_items.inbox(db(), user, view, clock.now(), limit=size + 1,
                              offset=(page - 1) * size)
     has_next = len(items) > size

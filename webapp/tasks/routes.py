@@ -7,42 +7,17 @@ from flask_login import login_required
 
 from engine import access, attachments, cases, definitions, forms
 from engine.errors import Conflict, DixianError, Forbidden, InvalidData
-from engine.models import ItemStatus, User, WorkItem
 
 from .. import clock, schema_forms
 from ..auth import current_engine_user
 from ..auth.routes import safe_next
-from ..case_view import case_data, summary, user_names
+from ..case_view import case_data, may_act, may_view, summary, user_names
 from ..database import db
+from ..helpers import stale_message
 from ..i18n import locale_name
 from ..inbox.forms import ActionForm
 from . import bp
 from .forms import KIND_LABELS, AttachmentForm
-
-def stale_message() -> str:
-    """What a user sees when someone else acted first or the case changed."""
-    return _("This task has already been handled by someone else or the case has changed. "
-             "Please reload and try again.")
-
-
-def may_view(user: User, item: WorkItem, case_area: str) -> bool:
-    """Staff see the items of their level in their area; auditors read any in their area."""
-    if not access.within(case_area, user.area_code):
-        return False
-    if user.has_role("staff") and item.level == user.level:
-        return access.within(item.area_code, user.area_code)
-    return user.has_role("auditor") or user.has_role("admin")
-
-
-def may_act(user: User, item: WorkItem) -> bool:
-    """Whether the user may complete the item now."""
-    if item.status != ItemStatus.OPEN.value:
-        return False
-    try:
-        access.check_item(user, item)
-    except Forbidden:
-        return False
-    return True
 
 
 def _load(item_id: int):
