@@ -100,6 +100,24 @@ def items_of(session: Session, case_id: int) -> list[WorkItem]:
                                 .order_by(WorkItem.created_at, WorkItem.id)))
 
 
+def step_title(item: WorkItem) -> str:
+    """A work item's step title in the UI language (the form's English title in English)."""
+    from flask import g
+
+    from .database import db
+    from .i18n import locale_name
+
+    locale = locale_name()
+    if locale != "en" or not item.form:
+        return item.title
+    known = g.setdefault("definition_of_case", {})
+    if item.case_id not in known:
+        known[item.case_id] = db().scalar(select(Case.definition_id).where(
+            Case.id == item.case_id))
+    form = definitions.load(db(), known[item.case_id]).forms.get(item.form)
+    return schema_forms.title(form, locale, item.title)
+
+
 def user_names(session: Session, ids) -> dict[int, str]:
     """Display names of users by id."""
     ids = {i for i in ids if i is not None}

@@ -12,6 +12,7 @@ from engine.calendar import TIMEZONE, BusinessCalendar
 from engine.forms import mask_id_number
 
 from . import clock
+from .case_view import step_title
 from .i18n import locale_name
 
 _CALENDAR = BusinessCalendar()
@@ -90,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(due_text)
     app.add_template_filter(due_class)
     app.add_template_filter(mask_id_number, "mask_id")
+    app.add_template_filter(step_title)
     app.add_template_global(nav_counts)
     app.add_template_global(url_for_page)
     app.add_template_global(locale_name)

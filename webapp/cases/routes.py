@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response, jsonify, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -50,10 +51,14 @@ def _history(case, parsed, locale: str) -> list[dict]:
         elif ev.event in ("rejected", "returned", "cancelled", "case_ended"):
             shown = {k: v for k, v in ev.data.items() if v}
         elif ev.event == "attachment_added":
-            shown = {"filename": ev.data.get("filename"), "sha256": ev.data.get("sha256")}
+            shown = {_("File"): ev.data.get("filename"), "SHA-256": ev.data.get("sha256")}
+        title = info.title if info else ev.task_name
+        if info is not None:
+            title = schema_forms.title(parsed.forms.get(info.form), locale, info.title)
         rows.append({"event": ev, "what": EVENT_LABELS.get(ev.event, ev.event),
-                     "task": info.title if info else ev.task_name,
-                     "who": names.get(ev.actor_id, ev.actor_name),
+                     "task": title,
+                     "who": names.get(ev.actor_id) or (_("System") if ev.actor_id is None
+                                                        else ev.actor_name),
                      "data": schema_forms.display(form, shown, locale)})
     return rows
 
