@@ -9,7 +9,6 @@ import functools
 import json
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -144,13 +143,8 @@ def init(obj, with_demo, workflows):
     migrate(obj.engine)
     with obj.session() as session:
         try:
-            deployed = []
-            folder = Path(workflows)
-            for path in sorted(folder.glob("*.bpmn")) if folder.is_dir() else []:
-                bpmn, dmn, form_sources = definitions.collect_files([path])
-                row, created = definitions.deploy(session, bpmn, dmn, form_sources, None,
-                                                  obj.now)
-                deployed.append((row.key, row.version, created))
+            deployed = [(row.key, row.version, created) for row, created in
+                        definitions.deploy_folder(session, workflows, None, obj.now)]
             users = []
             if with_demo:
                 if session.scalar(select(User.id).limit(1)) is None:

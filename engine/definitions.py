@@ -285,6 +285,15 @@ def deploy(session: Session, bpmn: dict[str, str], dmn: dict[str, str],
     return row, True
 
 
+def deploy_folder(session: Session, folder: str | Path, actor: User | None,
+                  now: datetime) -> list[tuple[DefinitionVersion, bool]]:
+    """Deploy every BPMN file of ``folder`` with its DMN files and forms."""
+    deployed = []
+    for path in sorted(Path(folder).glob("*.bpmn")):
+        deployed.append(deploy(session, *collect_files([path]), actor, now))
+    return deployed
+
+
 _cache: dict[int, ParsedDefinition] = {}
 _cache_lock = threading.Lock()
 

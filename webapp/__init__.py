@@ -15,7 +15,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_templates(app)
     register_blueprints(app)
     register_errorhandlers(app)
-    register_commands(app)
     return app
 
 
@@ -89,9 +88,3 @@ def register_errorhandlers(app: Flask) -> None:
 
     errors.init_app(app)
 
-
-def register_commands(app: Flask) -> None:
-    """``flask --app webapp init-db [--demo]``."""
-    from . import commands
-
-    commands.init_app(app)
