@@ -107,7 +107,9 @@ def run(workflow, parsed, where: str, now: datetime, task=None) -> None:
 def waiting_timers(workflow) -> dict[str, datetime]:
     """Waiting BPMN timer tasks by id, with the time each fires."""
     found = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in runtime.all_tasks(workflow):
+        if task.state != TaskState.WAITING:
+            continue
         event = getattr(task.task_spec, "event_definition", None)
         if isinstance(event, TimerEventDefinition):
             value = task._get_internal_data("event_value")
