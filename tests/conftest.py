@@ -29,6 +29,21 @@ def cheap_password_hashing():
     directory._HASHER = real
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalog():
+    """Compile the Chinese catalog if its .mo file is missing or older (the Makefile's job)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = ROOT / "webapp" / "translations" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale="zh_CN")
+        with mo.open("wb") as handle:
+            write_mo(handle, catalog)
+
+
 @pytest.fixture(scope="session")
 def db_url(tmp_path_factory) -> str:
     """The test database URL: PostgreSQL if configured, else a fresh SQLite file."""

@@ -20,8 +20,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
@@ -33,18 +31,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 IDENTIFICATION = "workflows/monitoring_identification.bpmn"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalog():
-    """Compile the Chinese catalog if its .mo file is missing or older (the Makefile's job)."""
-    po = ROOT / "webapp" / "translations" / "zh_CN" / "LC_MESSAGES" / "messages.po"
-    mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale="zh_CN")
-        with mo.open("wb") as handle:
-            write_mo(handle, catalog)
 
 
 # -- the browser ----------------------------------------------------------------------

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import text
 
 from engine import db as engine_db
@@ -27,18 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2025, 3, 10, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Beijing
 WORKFLOWS = [ROOT / "workflows" / "monitoring_identification.bpmn",
              ROOT / "bench" / "four_tasks.bpmn"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalog():
-    """Compile the Chinese catalog if its .mo file is missing or older (the Makefile's job)."""
-    po = ROOT / "webapp" / "translations" / "zh_CN" / "LC_MESSAGES" / "messages.po"
-    mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale="zh_CN")
-        with mo.open("wb") as handle:
-            write_mo(handle, catalog)
 
 
 def _fill(engine) -> None:
