@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from engine import db as engine_db
 from engine import definitions, demo, runtime
@@ -99,10 +100,23 @@ def client(app):
     return app.test_client()
 
 
+class CheckingSession(Session):
+    """A session whose ``rollback`` always forgets loaded objects.
+
+    Tests call ``rollback()`` before checking what the app wrote. A plain rollback with no
+    transaction open does nothing, and objects loaded earlier would keep their old values.
+    """
+
+    def rollback(self) -> None:
+        """Roll back and expire everything, so the next read sees the app's commits."""
+        super().rollback()
+        self.expire_all()
+
+
 @pytest.fixture
 def session(engine):
     """A session for arranging and checking data beside the app."""
-    with engine_db.session_factory(engine)() as s:
+    with CheckingSession(engine, expire_on_commit=False) as s:
         yield s
 
 

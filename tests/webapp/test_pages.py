@@ -201,3 +201,29 @@ def test_admin_calendar_overrides(client, auth, session):
     assert client.post("/admin/calendar/2031-12-31/delete").status_code == 404
     session.rollback()
     assert [d.day.isoformat() for d in session.scalars(select(CalendarDay))] == ["2031-10-11"]
+
+
+def test_county_staff_cancel_a_case(client, auth, session, start):
+    from engine.models import Case, WorkItem
+
+    case, _ = start("four_tasks", "village11")
+    auth.login("village11")
+    page = client.get(f"/cases/{case.id}").data.decode()
+    assert 'id="cancel"' not in page
+    assert client.post(f"/cases/{case.id}/cancel", data={"reason": "重复"}).status_code == 403
+    auth.logout()
+    auth.login("county1")
+    assert 'id="cancel"' in client.get(f"/cases/{case.id}").data.decode()
+    response = client.post(f"/cases/{case.id}/cancel", data={"reason": ""})
+    assert response.status_code == 302
+    session.rollback()
+    assert session.get(Case, case.id).status == "running"
+    response = client.post(f"/cases/{case.id}/cancel", data={"reason": "重复申报"},
+                           follow_redirects=True)
+    page = response.data.decode()
+    assert "已撤销" in page or "Cancelled" in page
+    session.rollback()
+    assert session.get(Case, case.id).status == "cancelled"
+    assert session.get(Case, case.id).outcome_reason == "重复申报"
+    assert all(i.status != "open" for i in session.scalars(
+        select(WorkItem).where(WorkItem.case_id == case.id)))

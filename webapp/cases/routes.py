@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, jsonify, render_template
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from engine import attachments, audit, cases, definitions
-from engine.models import ItemStatus
+from engine import access, attachments, audit, cases, definitions
+from engine.errors import Conflict, Forbidden, InvalidData
+from engine.models import CaseStatus, ItemStatus, Level
 
 from .. import clock, schema_forms
 from ..auth import current_engine_user
@@ -17,6 +18,7 @@ from ..case_view import bpmn_xml, case_data, check_readable, items_of, summary, 
 from ..database import db
 from ..i18n import locale_name
 from . import bp
+from .forms import CancelForm
 
 EVENT_LABELS = {
     "case_started": _l("Case started"), "task_completed": _l("Step completed"),
@@ -24,8 +26,12 @@ EVENT_LABELS = {
     "rejected": _l("Rejected"), "returned": _l("Returned to the level below"),
     "case_ended": _l("Case ended"), "cancelled": _l("Cancelled"),
     "attachment_added": _l("File attached"), "timer_fired": _l("Timer fired"),
-    "escalated": _l("Escalated"), "deadline_missed": _l("Deadline missed"),
+    "task_overdue": _l("Step overdue"), "case_overdue": _l("Case deadline passed"),
 }
+OUTCOME_LABELS = {"approved": _l("Taken in as monitoring object"),
+                  "rejected": _l("Not taken in"),
+                  "objection_upheld": _l("Objection upheld"), "cancelled": _l("Cancelled"),
+                  "completed": _l("Completed")}
 STATUS_LABELS = {"running": _l("Running"), "completed": _l("Completed"),
                  "rejected": _l("Rejected"), "cancelled": _l("Cancelled"),
                  "open": _l("Open")}
@@ -78,7 +84,38 @@ def show(case_id: int):
                                                                      locale),
         items=items, names=names, history=_history(case, parsed, locale),
         attachments=attachments.list(session, case.id), status_labels=STATUS_LABELS,
-        verification=audit.verify(session, case.id), now=clock.now())
+        outcome_labels=OUTCOME_LABELS, verification=audit.verify(session, case.id),
+        now=clock.now(), cancel=CancelForm() if _may_cancel(case) else None)
+
+
+def _may_cancel(case) -> bool:
+    user = current_engine_user()
+    return (case.status == CaseStatus.RUNNING.value and user.level == Level.COUNTY.value
+            and access.can_act(user) and access.within(case.area_code, user.area_code))
+
+
+@bp.route("/cases/<int:case_id>/cancel", methods=["POST"])
+@login_required
+def cancel(case_id: int):
+    """County staff cancel a running case (a duplicate, an entry in error), with a reason."""
+    case = _case(case_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for cancelling the case."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        cases.cancel(db(), case.id, current_engine_user(), form.reason.data.strip(),
+                     clock.now())
+        db().commit()
+    except Forbidden:
+        db().rollback()
+        abort(403)
+    except (Conflict, InvalidData) as err:
+        db().rollback()
+        flash(str(err), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(_("Case #%(id)s cancelled.", id=case.id), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/diagram.json")
