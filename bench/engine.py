@@ -9,7 +9,6 @@ memory in the same process. Prints cases/s for both and the ratio.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time

@@ -15,8 +15,8 @@ from SpiffWorkflow.task import TaskState
 from . import access, audit, definitions, forms, runtime
 from .calendar import TIMEZONE
 from .errors import Conflict, Forbidden, InvalidData, NotFound
-from .models import (Area, Case, CaseStatus, DefinitionVersion, Household, ItemStatus, Level,
-                     Timer, User, WorkItem)
+from .models import (Area, Case, CaseStatus, Household, ItemStatus, Level, Timer, User,
+                     WorkItem)
 from .steps import CaseRef, Step, run
 
 
@@ -130,10 +130,8 @@ def _open(item) -> None:
                        f"someone else acted on it first")
 
 
-_ITEM_AND_CASE = (select(*WorkItem.__table__.c, Case.definition_id, Case.area_code.label(
-    "case_area"), Case.status.label("case_status"), Case.version.label("case_version"),
-    Case.audit_seq, Case.audit_head, Case.state, Case.outcome, Case.outcome_reason,
-    Case.ended_at, Case.deadline, Case.deadline_met_at)
+_ITEM_AND_CASE = (select(*WorkItem.__table__.c, *(
+    getattr(Case, name).label(f"case_{name}") for name in CaseRef.FIELDS if name != "id"))
     .join(Case, Case.id == WorkItem.case_id).where(WorkItem.id == bindparam("item_id")))
 
 
@@ -162,14 +160,10 @@ def complete(session: Session, item_id: int, user: User, data: dict, now: dateti
     if expected_version is not None and row.case_version != expected_version:
         raise Conflict(f"case {row.case_id} changed since this form was opened (version "
                        f"{expected_version}, now {row.case_version}); reload the task")
-    parsed = definitions.load(session, row.definition_id)
+    case = CaseRef.read(row, "case_")
+    parsed = definitions.load(session, case.definition_id)
     if row.form:
         forms.validate(parsed.forms[row.form], data, local_today(now))
-    case = CaseRef(id=row.case_id, definition_id=row.definition_id, area_code=row.case_area,
-                   status=row.case_status, version=row.case_version, audit_seq=row.audit_seq,
-                   audit_head=row.audit_head, state=row.state, outcome=row.outcome,
-                   outcome_reason=row.outcome_reason, ended_at=row.ended_at,
-                   deadline=row.deadline, deadline_met_at=row.deadline_met_at)
     workflow = runtime.restore(parsed, case.id, case.state)
     task = workflow.get_task_from_id(UUID(row.task_id))
     if task is None or task.state != TaskState.READY:
@@ -249,8 +243,3 @@ def cancel(session: Session, case_id: int, user: User, reason: str, now: datetim
     audit.record(session, case, "cancelled", user, now, data={"reason": reason})
     session.flush()
     return case
-
-
-def definition_of(session: Session, case: Case) -> DefinitionVersion:
-    """The definition version a case runs on."""
-    return session.get(DefinitionVersion, case.definition_id)

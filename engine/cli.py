@@ -8,18 +8,18 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import click
 from sqlalchemy import select
 
 from . import (audit, calendars, cases, clock, definitions, demo, directory, households,
                timers, work_items)
+from .calendar import TIMEZONE, library_knows_year
 from .db import make_engine, migrate, session_factory
 from .errors import DixianError, InvalidData
-from .calendar import TIMEZONE, library_knows_year
 from .forms import mask_id_number
-from .models import Case, User, WorkItem
+from .models import User, WorkItem
 
 
 class Context:
@@ -65,8 +65,6 @@ def _parse_now(value: str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        from .calendar import TIMEZONE, library_knows_year
-
         moment = moment.replace(tzinfo=TIMEZONE)
     return moment.astimezone(timezone.utc)
 
@@ -385,9 +383,7 @@ def calendar_group():
     """Working-day calendar overrides (for years the holiday library does not know yet)."""
 
 
-def _day(value: str):
-    from datetime import date
-
+def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -197,8 +197,6 @@ class Timer(Base):
     task_id: Mapped[Optional[str]] = mapped_column(String(36))
     due_at: Mapped[datetime]
     fired_at: Mapped[Optional[datetime]]
-    claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
-    claim_expires_at: Mapped[Optional[datetime]]
 
 
 class AuditEvent(Base):

@@ -14,12 +14,13 @@ import threading
 from collections import OrderedDict
 from uuid import UUID
 
+import orjson
+
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
-import orjson
 
 from .definitions import ParsedDefinition
 from .scripts import script_engine

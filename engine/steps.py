@@ -80,6 +80,15 @@ class CaseRef:
     deadline: datetime | None = None
     deadline_met_at: datetime | None = None
 
+    FIELDS = ("id", "definition_id", "area_code", "status", "version", "audit_seq",
+              "audit_head", "state", "outcome", "outcome_reason", "ended_at", "deadline",
+              "deadline_met_at")
+
+    @classmethod
+    def read(cls, source, prefix: str = "") -> "CaseRef":
+        """Take the fields from a loaded Case, or from a row whose case columns are prefixed."""
+        return cls(**{name: getattr(source, prefix + name) for name in cls.FIELDS})
+
 
 def run(workflow, parsed, where: str, now: datetime, task=None) -> None:
     """Run ``task`` if given, then engine steps and due timers until user input is needed.
@@ -170,8 +179,7 @@ class Step:
             conn.execute(DROP_TIMERS[kind], {"case_id": case.id, **params})
         if self.new_timers:
             conn.execute(INSERT_TIMERS, [{"case_id": case.id, "work_item_id": None,
-                                          "task_id": None, "fired_at": None, "claimed_by": None,
-                                          "claim_expires_at": None, **t}
+                                          "task_id": None, "fired_at": None, **t}
                                          for t in self.new_timers])
         audit.insert_entries(conn, entries)
         runtime.CACHE.put(case.id, state, workflow)

@@ -43,11 +43,7 @@ def _fire_bpmn_timer(session: Session, timer: Timer, now: datetime) -> None:
     if case is None or case.status != CaseStatus.RUNNING.value:
         return
     parsed = definitions.load(session, case.definition_id)
-    ref = CaseRef(id=case.id, definition_id=case.definition_id, area_code=case.area_code,
-                  status=case.status, version=case.version, audit_seq=case.audit_seq,
-                  audit_head=case.audit_head, state=case.state, outcome=case.outcome,
-                  outcome_reason=case.outcome_reason, ended_at=case.ended_at,
-                  deadline=case.deadline, deadline_met_at=case.deadline_met_at)
+    ref = CaseRef.read(case)
     workflow = runtime.restore(parsed, case.id, case.state)
     step = Step(session, ref, parsed, workflow, now)
     run(workflow, parsed, f"timer {timer.task_id}", now)

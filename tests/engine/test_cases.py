@@ -179,7 +179,6 @@ def test_county_starts_a_case_for_a_village(db, review):
 
 
 def test_bad_input_is_refused_and_nothing_written(db, review):
-    before = snapshot(db)
     with pytest.raises(InvalidData, match="JSON object"):
         cases.start_case(db, "review", review["village11"], ["not", "a", "dict"], NOW)
     with pytest.raises(NotFound, match="no process definition 'nope'"):

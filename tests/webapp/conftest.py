@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import db as engine_db
 from engine import definitions, demo, runtime
-from engine.models import User, WorkItem
+from engine.models import WorkItem
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2025, 3, 10, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Beijing

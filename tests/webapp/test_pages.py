@@ -1,5 +1,4 @@
 """Inbox, case page, diagram data, households, declarations, admin, vendor assets."""
-import json
 
 import pytest
 from sqlalchemy import select

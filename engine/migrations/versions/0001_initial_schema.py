@@ -191,8 +191,6 @@ def upgrade() -> None:
     sa.Column('task_id', sa.String(length=36), nullable=True),
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('fired_at', sa.DateTime(), nullable=True),
-    sa.Column('claimed_by', sa.String(length=64), nullable=True),
-    sa.Column('claim_expires_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
     sa.ForeignKeyConstraint(['work_item_id'], ['work_items.id'], ),
     sa.PrimaryKeyConstraint('id')
