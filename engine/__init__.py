@@ -1,5 +1,39 @@
 """Dixian engine: definitions, cases, work items, timers and audit trail on SpiffWorkflow.
 
-The engine never imports Flask. Public operations take a SQLAlchemy ``Session`` and leave
-the commit to the caller.
+This package's public API is what front-ends use; they import nothing else from ``engine``
+but its errors. Build one Engine from settings and call its verbs::
+
+    from engine import Settings, build_engine
+    eng = build_engine(Settings.from_environment())
+    started = eng.start("monitoring_identification", actor, data)
+
+The engine never imports Flask or click.
 """
+from .audit import Verification
+from .calendar import TIMEZONE, BusinessCalendar, DayKind
+from .cases import Completed, Started, local_today
+from .directory import Actor, AreaRow
+from .engine import Engine, build_engine
+from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefinition, NotFound,
+                     ScriptError)
+from .forms import errors_of as form_errors
+from .forms import mask_id_number
+from .households import HouseholdRow
+from .models import CaseStatus, ItemStatus, Level
+from .parsing import ParsedDefinition, StepInfo
+from .procedures import Fact, Procedure, Subject
+from .reading import CaseView, DiagramView, TaskView
+from .registry import VersionRow
+from .settings import Settings
+from .timers import Sweep
+from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
+
+__all__ = [
+    "Actor", "AreaRow", "AttachmentView", "BusinessCalendar", "CaseBrief", "CaseStatus",
+    "CaseView", "Completed", "Conflict", "DayKind", "DiagramView", "DixianError", "Engine",
+    "Fact", "Forbidden", "HouseholdRow", "INBOX_VIEWS", "InboxPage", "InvalidData",
+    "InvalidDefinition", "ItemStatus", "ItemView", "Level", "NotFound", "ParsedDefinition",
+    "Procedure", "ScriptError", "Settings", "Started", "StepInfo", "Subject", "Sweep",
+    "TIMEZONE", "TaskView", "TrailEntry", "Verification", "VersionRow", "build_engine",
+    "form_errors", "local_today", "mask_id_number",
+]

@@ -1,8 +1,10 @@
-"""The audit trail: append-only events, each chained to the previous one of its case by hash.
+"""The audit trail: append-only events, each chained to the previous one of its chain by hash.
 
-Every event stores the sha256 of the previous event of the same case and its own hash over
-its content. The case row keeps the head of its chain (last hash and count), so removing the
-last event is detected too. ``verify`` reports the first broken link.
+A case's events form its chain; events without a case (deploys, logins, administration)
+form the global chain. Every event stores the sha256 of the previous event of its chain and
+its own hash over its content. The head of each chain (count and last hash) is kept outside
+its events: on the case row, or in ``chain_heads`` for the global chain, so removing the last
+event is detected too. Appends to a chain are serialised by locking that head row.
 """
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
 
 from .errors import NotFound
-from .models import AuditEvent, Case, User
+from .models import AuditEvent, Case, ChainHead
 
 GENESIS = "0" * 64
-_TABLE = AuditEvent.__table__
+GLOBAL = "global"
+EVENTS, HEADS, CASES = AuditEvent.__table__, ChainHead.__table__, Case.__table__
 
 
 def event_hash(case_id, seq, at: datetime, actor_id, actor_name, event, task_name,
@@ -32,10 +34,13 @@ def event_hash(case_id, seq, at: datetime, actor_id, actor_name, event, task_nam
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def entry(case_id: int | None, seq: int, prev: str, event: str, actor: User | None,
-          now: datetime, data: dict | None = None, comment: str = "", task_name: str = "",
+def entry(case_id: int | None, seq: int, prev: str, event: str, actor, now: datetime,
+          data: dict | None = None, comment: str = "", task_name: str = "",
           work_item_id: int | None = None) -> dict:
-    """One chained audit row, ready to insert; its ``hash`` follows ``prev``."""
+    """One chained audit row, ready to insert; its ``hash`` follows ``prev``.
+
+    ``actor`` is anything with ``id`` and ``username`` (None: the system).
+    """
     data = data or {}
     actor_id = actor.id if actor is not None else None
     actor_name = actor.username if actor is not None else "system"
@@ -47,34 +52,37 @@ def entry(case_id: int | None, seq: int, prev: str, event: str, actor: User | No
             "prev_hash": prev, "hash": digest}
 
 
-_INSERT = insert(_TABLE)
+INSERT_EVENTS = insert(EVENTS)
+_GLOBAL_HEAD = select(HEADS.c.seq, HEADS.c.head).where(HEADS.c.name == GLOBAL)
+_SET_GLOBAL_HEAD = update(HEADS).where(HEADS.c.name == GLOBAL).values(
+    seq=bindparam("seq"), head=bindparam("head"))
 
 
-def insert_entries(connection, rows: list[dict]) -> None:
-    """Insert prepared audit rows in one statement (on a Session or a Connection)."""
-    if rows:
-        connection.execute(_INSERT, rows)
-
-
-def record(session: Session, case: Case | None, event: str, actor: User | None, now: datetime,
-           data: dict | None = None, comment: str = "", task_name: str = "",
-           work_item_id: int | None = None) -> str:
-    """Append one event to a loaded case's chain (or the global chain); returns its hash."""
-    if case is not None:
-        seq, prev = case.audit_seq + 1, case.audit_head or GENESIS
+def _insert_head_if_missing(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
-        last = session.execute(select(AuditEvent.seq, AuditEvent.hash).where(
-            AuditEvent.case_id.is_(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    row = entry(case.id if case is not None else None, seq, prev, event, actor, now, data,
-                comment, task_name, work_item_id)
-    insert_entries(session, [row])
-    if case is not None:
-        case.audit_seq, case.audit_head = seq, row["hash"]
-    return row["hash"]
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    conn.execute(dialect_insert(HEADS).values(name=GLOBAL, seq=0, head="")
+                 .on_conflict_do_nothing())
 
 
-@dataclass
+def append_global(conn, event: str, actor, now: datetime, data: dict | None = None,
+                  comment: str = "") -> str:
+    """Append one event to the global chain, holding its head row until commit."""
+    locked = _GLOBAL_HEAD.with_for_update()
+    row = conn.execute(locked).first()
+    if row is None:
+        _insert_head_if_missing(conn)
+        row = conn.execute(locked).first()
+    seq, prev = row.seq + 1, row.head or GENESIS
+    values = entry(None, seq, prev, event, actor, now, data, comment)
+    conn.execute(INSERT_EVENTS, [values])
+    conn.execute(_SET_GLOBAL_HEAD, {"seq": seq, "head": values["hash"]})
+    return values["hash"]
+
+
+@dataclass(frozen=True)
 class Verification:
     """The result of checking one chain: ``ok``, how many events, the first problem."""
 
@@ -82,22 +90,38 @@ class Verification:
     events: int
     problem: str = ""
     event_id: int | None = None
+    head: str = ""
 
 
-def verify(session: Session, case_id: int | None) -> Verification:
+_EVENTS_OF_CASE = select(EVENTS).where(EVENTS.c.case_id == bindparam("case_id")).order_by(
+    EVENTS.c.seq, EVENTS.c.id)
+_GLOBAL_EVENTS = select(EVENTS).where(EVENTS.c.case_id.is_(None)).order_by(
+    EVENTS.c.seq, EVENTS.c.id)
+_CASE_HEAD = select(CASES.c.audit_seq, CASES.c.audit_head).where(
+    CASES.c.id == bindparam("case_id"))
+
+
+def verify(conn, case_id: int | None) -> Verification:
     """Check a case's chain (``None``: the global chain); report the first broken link."""
-    head, count = None, None
     if case_id is not None:
-        case = session.get(Case, case_id)
-        if case is None:
+        head_row = conn.execute(_CASE_HEAD, {"case_id": case_id}).first()
+        if head_row is None:
             raise NotFound(f"case {case_id} does not exist")
-        head, count = case.audit_head, case.audit_seq
-    where = AuditEvent.case_id == case_id if case_id is not None else AuditEvent.case_id.is_(None)
-    events = session.scalars(select(AuditEvent).where(where).order_by(AuditEvent.id)).all()
+        count, head = head_row.audit_seq, head_row.audit_head
+        events = conn.execute(_EVENTS_OF_CASE, {"case_id": case_id}).all()
+    else:
+        head_row = conn.execute(_GLOBAL_HEAD).first()
+        count, head = (head_row.seq, head_row.head) if head_row else (0, "")
+        events = conn.execute(_GLOBAL_EVENTS).all()
+    return check_chain(events, count, head)
+
+
+def check_chain(events, count: int, head: str) -> Verification:
+    """Check events (in seq order) against the head recorded outside them."""
     prev, expected_seq = GENESIS, 1
     for ev in events:
         if ev.seq != expected_seq:
-            what = "missing" if ev.seq > expected_seq else "out of order"
+            what = "missing" if ev.seq > expected_seq else "duplicated or out of order"
             return Verification(False, len(events), f"event #{expected_seq} is {what} "
                                 f"(found #{ev.seq} at row {ev.id})", ev.id)
         if ev.prev_hash != prev:
@@ -109,16 +133,15 @@ def verify(session: Session, case_id: int | None) -> Verification:
             return Verification(False, len(events), f"event #{ev.seq} ({ev.event}) was altered "
                                 f"after it was written", ev.id)
         prev, expected_seq = ev.hash, expected_seq + 1
-    if count is not None and len(events) != count:
-        return Verification(False, len(events), f"the case records {count} events, the trail "
-                            f"has {len(events)}: events were removed")
+    if len(events) != count:
+        return Verification(False, len(events), f"the chain records {count} events, the trail "
+                            f"has {len(events)}: events were removed or added")
     if count and prev != head:
-        return Verification(False, len(events), f"the trail ends in {prev[:12]}…, the case "
+        return Verification(False, len(events), f"the trail ends in {prev[:12]}…, the chain "
                             f"records {head[:12]}…: the chain was rewritten")
-    return Verification(True, len(events))
+    return Verification(True, len(events), head=prev if count else "")
 
 
-def trail(session: Session, case_id: int) -> list[AuditEvent]:
-    """The events of one case in order."""
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id)
-                                .order_by(AuditEvent.seq)))
+def trail(conn, case_id: int):
+    """The event rows of one case in order."""
+    return conn.execute(_EVENTS_OF_CASE, {"case_id": case_id}).all()

@@ -1,51 +1,57 @@
 """The business calendar with the administrators' override table applied."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import extract, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, extract, insert, select, update
 
 from . import audit
 from .calendar import BusinessCalendar
 from .errors import NotFound
-from .models import CalendarDay, User
+from .models import CalendarDay
+
+DAYS = CalendarDay.__table__
 
 
-def load(session: Session) -> BusinessCalendar:
+@dataclass(frozen=True)
+class Override:
+    """An administrator's ruling on one day."""
+
+    day: date
+    is_workday: bool
+    note: str
+
+
+def load(conn) -> BusinessCalendar:
     """A calendar that knows China's holidays plus the rows of ``calendar_days``."""
-    rows = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
+    rows = conn.execute(select(DAYS.c.day, DAYS.c.is_workday)).all()
     return BusinessCalendar({day: workday for day, workday in rows})
 
 
-def set_day(session: Session, day: date, is_workday: bool, note: str = "",
-            actor: User | None = None, now: datetime | None = None) -> CalendarDay:
+def set_day(conn, day: date, is_workday: bool, note: str, actor, now: datetime) -> Override:
     """Mark one day as a working day or a holiday, replacing any earlier override.
 
     Due times already written keep their value; new ones follow the override.
     """
-    row = session.get(CalendarDay, day) or CalendarDay(day=day)
-    row.is_workday, row.note = is_workday, note
-    session.add(row)
-    if now is not None:
-        audit.record(session, None, "calendar_changed", actor, now,
-                     data={"day": day.isoformat(), "is_workday": is_workday, "note": note})
-    session.flush()
-    return row
+    values = {"is_workday": is_workday, "note": note or ""}
+    if conn.execute(update(DAYS).where(DAYS.c.day == day).values(**values)).rowcount == 0:
+        conn.execute(insert(DAYS).values(day=day, **values))
+    audit.append_global(conn, "calendar_changed", actor, now,
+                        {"day": day.isoformat(), "is_workday": is_workday, "note": note or ""})
+    return Override(day, is_workday, note or "")
 
 
-def remove_day(session: Session, day: date, actor: User | None, now: datetime) -> None:
+def remove_day(conn, day: date, actor, now: datetime) -> None:
     """Drop the override of one day, so the holiday library decides again."""
-    row = session.get(CalendarDay, day)
-    if row is None:
+    if conn.execute(delete(DAYS).where(DAYS.c.day == day)).rowcount == 0:
         raise NotFound(f"no calendar override for {day.isoformat()}")
-    session.delete(row)
-    audit.record(session, None, "calendar_changed", actor, now,
-                 data={"day": day.isoformat(), "removed": True})
-    session.flush()
+    audit.append_global(conn, "calendar_changed", actor, now,
+                        {"day": day.isoformat(), "removed": True})
 
 
-def overrides(session: Session, year: int) -> list[CalendarDay]:
+def overrides(conn, year: int) -> list[Override]:
     """The overrides of one year, in date order."""
-    return list(session.scalars(select(CalendarDay).where(
-        extract("year", CalendarDay.day) == year).order_by(CalendarDay.day)))
+    rows = conn.execute(select(DAYS).where(extract("year", DAYS.c.day) == year)
+                        .order_by(DAYS.c.day))
+    return [Override(r.day, r.is_workday, r.note) for r in rows]

@@ -1,106 +1,41 @@
-"""Cases: start one, complete, claim and unclaim its work items, cancel it.
+"""The verbs that change cases: start, complete, claim, unclaim, reassign, cancel, attach.
 
-Every operation runs the workflow until user input is needed, then brings the work items,
-timer rows and audit trail in line with it. The caller commits.
+Each verb reads the case row under its lock, checks the policy and the state before it looks
+at the submitted data, runs the workflow when there is one to run, and hands every change
+to one ``CaseWrite``. Nothing is written when any check fails.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from uuid import UUID
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.task import TaskState
 
-from . import access, audit, definitions, forms, runtime
+from . import attachments, calendars, forms, policy, store, views
 from .calendar import TIMEZONE
-from .errors import Conflict, Forbidden, InvalidData, NotFound
-from .models import (Area, Case, CaseStatus, Household, ItemStatus, Level, Timer, User,
-                     WorkItem)
-from .steps import CaseRef, Step, run
+from .errors import Conflict, InvalidData, NotFound
+from .models import CaseStatus, ItemStatus
+from .runner import Snapshot, find_task
+from .store import CaseRow, CaseWrite
+
+SUCCESS_OUTCOMES = {"", "approved", "completed"}
 
 
-_AREA_LEVEL = select(Area.level).where(Area.code == bindparam("code"))
+@dataclass(frozen=True)
+class Started:
+    """A new case and the work items it opened."""
+
+    case: views.CaseBrief
+    items: list[views.ItemView]
 
 
-def _case_area(session: Session, user: User, data: dict, household: Household | None) -> str:
-    code = data.get("area_code") or (household.village_code if household else user.area_code)
-    if not isinstance(code, str):
-        raise InvalidData("area_code must be a 12-digit village code", {"area_code": "invalid"})
-    level = session.connection().execute(_AREA_LEVEL, {"code": code}).scalar()
-    if level is None:
-        raise NotFound(f"area {code} does not exist")
-    if level != Level.VILLAGE.value:
-        raise InvalidData(f"a case belongs to a village: area {code} is a {level}; "
-                          f"give area_code of a village", {"area_code": "not a village"})
-    access.check_area(user, code, "a case")
-    return code
+@dataclass(frozen=True)
+class Completed:
+    """What completing an item did: the case's new version and the items it opened."""
 
-
-def _household(session: Session, user: User, data: dict, key: str) -> Household | None:
-    household_id = data.get("household_id")
-    if household_id is None:
-        return None
-    household = session.get(Household, household_id) if isinstance(household_id, int) else None
-    if household is None:
-        raise NotFound(f"household {household_id} does not exist")
-    access.check_area(user, household.village_code, f"household {household_id}")
-    open_case = session.scalar(select(Case.id).where(
-        Case.household_id == household.id, Case.process_key == key,
-        Case.status == CaseStatus.RUNNING.value))
-    if open_case is not None:
-        raise Conflict(f"household {household.id} ({household.head_name}) already has an open "
-                       f"case {open_case} of '{key}'")
-    return household
-
-
-def start_case(session: Session, key: str, user: User, data: dict, now: datetime,
-               version: int | None = None, comment: str = "") -> tuple[Case, list[WorkItem]]:
-    """Start a case of the latest (or given) version and run it to its first user tasks."""
-    if not isinstance(data, dict):
-        raise InvalidData("data must be a JSON object")
-    if not access.can_act(user):
-        raise Forbidden(f"user {user.username} has no staff role and cannot start cases")
-    row = definitions.find(session, key, version)
-    parsed = definitions.load(session, row.id)
-    if parsed.start_form:
-        forms.validate(parsed.forms[parsed.start_form], data, local_today(now))
-    household = _household(session, user, data, key)
-    area_code = _case_area(session, user, data, household)
-    discovery = data.get("discovery_date")
-    discovery = date.fromisoformat(discovery) if isinstance(discovery, str) else None
-    workflow = runtime.new_workflow(parsed)
-    for task in workflow.get_tasks(state=TaskState.READY):
-        task.data.update(data)
-    ref = CaseRef(id=0, definition_id=row.id, area_code=area_code,
-                  status=CaseStatus.RUNNING.value, version=1, audit_seq=0, audit_head="",
-                  state="")
-    step = Step(session, ref, parsed, workflow, now)
-    deadline = None
-    if parsed.start_properties.get("deadline_days"):
-        deadline = step.calendar.due_at(discovery or now,
-                                        int(parsed.start_properties["deadline_days"]),
-                                        parsed.start_properties.get("deadline_day_kind",
-                                                                    "natural"))
-        step.new_timers.append({"kind": "case_deadline", "due_at": deadline})
-        ref.deadline = deadline
-    step.audit("case_started", user, {"definition": row.key, "version": row.version,
-                                      "data": data}, comment)
-    run(workflow, parsed, "start", now)
-    columns = {"definition_id": row.id, "process_key": row.key, "area_code": area_code,
-               "household_id": household.id if household else None,
-               "status": CaseStatus.RUNNING.value, "outcome": "", "outcome_reason": "",
-               "discovery_date": discovery, "deadline": deadline, "deadline_met_at": None,
-               "started_by": user.id, "started_at": now, "ended_at": None, "version": 1,
-               "audit_seq": 0, "audit_head": ""}
-    created = step.save(user, data, insert_case=columns)
-    return session.get(Case, ref.id), created
-
-
-def is_overdue(case: Case, now: datetime) -> bool:
-    """Whether a running case has passed its overall deadline without meeting it."""
-    return (case.status == CaseStatus.RUNNING.value and case.deadline is not None
-            and case.deadline_met_at is None and case.deadline < now)
+    case_id: int
+    case_version: int
+    items: list[views.ItemView]
 
 
 def local_today(now: datetime) -> date:
@@ -108,138 +43,269 @@ def local_today(now: datetime) -> date:
     return now.astimezone(TIMEZONE).date()
 
 
-def get_item(session: Session, item_id: int) -> WorkItem:
-    """The work item, or NotFound."""
-    item = session.get(WorkItem, item_id) if isinstance(item_id, int) else None
-    if item is None:
-        raise NotFound(f"work item {item_id} does not exist")
-    return item
-
-
-def get_case(session: Session, case_id: int) -> Case:
-    """The case, or NotFound."""
-    case = session.get(Case, case_id) if isinstance(case_id, int) else None
-    if case is None:
-        raise NotFound(f"case {case_id} does not exist")
-    return case
-
-
-def _open(item) -> None:
-    if item.status != ItemStatus.OPEN.value:
-        raise Conflict(f"work item {item.id} ({item.title}) is already {item.status}; "
-                       f"someone else acted on it first")
-
-
-_ITEM_AND_CASE = (select(*WorkItem.__table__.c, *(
-    getattr(Case, name).label(f"case_{name}") for name in CaseRef.FIELDS if name != "id"))
-    .join(Case, Case.id == WorkItem.case_id).where(WorkItem.id == bindparam("item_id")))
-
-
-_COMPLETE_ITEM = update(WorkItem.__table__).where(
-    WorkItem.id == bindparam("item_id"), WorkItem.status == ItemStatus.OPEN.value).values(
-    status=ItemStatus.COMPLETED.value, completed_at=bindparam("now"),
-    completed_by=bindparam("user_id"))
-
-
-def complete(session: Session, item_id: int, user: User, data: dict, now: datetime,
-             expected_version: int | None = None, comment: str = "") -> list[WorkItem]:
-    """Complete a work item with form data; returns the work items that became ready.
-
-    ``expected_version`` is the case version the user's form was based on: a stale form
-    raises Conflict and changes nothing.
-    """
+def _data(data) -> dict:
     if not isinstance(data, dict):
-        raise InvalidData("data must be a JSON object")
-    session.flush()  # ORM changes (a claim in this session) must be seen by the read below
-    row = session.connection().execute(_ITEM_AND_CASE, {"item_id": item_id}).first() if (
-        isinstance(item_id, int)) else None
-    if row is None:
-        raise NotFound(f"work item {item_id} does not exist")
-    _open(row)
-    access.check_item(user, row)
-    if expected_version is not None and row.case_version != expected_version:
-        raise Conflict(f"case {row.case_id} changed since this form was opened (version "
-                       f"{expected_version}, now {row.case_version}); reload the task")
-    case = CaseRef.read(row, "case_")
-    parsed = definitions.load(session, case.definition_id)
-    if row.form:
-        forms.validate(parsed.forms[row.form], data, local_today(now))
-    workflow = runtime.restore(parsed, case.id, case.state)
-    task = workflow.get_task_from_id(UUID(row.task_id))
-    if task is None or task.state != TaskState.READY:
-        raise Conflict(f"work item {row.id} is no longer waiting for input")
-    step = Step(session, case, parsed, workflow, now)
-    step.ready_before.discard(task.id)
-    task.data.update(data)
-    run(workflow, parsed, row.task_name, now, task)
-    done = session.connection().execute(_COMPLETE_ITEM, {"item_id": row.id, "now": now,
-                                                         "user_id": user.id})
-    if done.rowcount != 1:
-        raise Conflict(f"work item {row.id} was completed by someone else at the same time")
-    decision = data.get("decision")
-    step.audit("task_completed", user, data, comment, row.task_name, row.id)
-    if decision in ("reject", "return"):
-        step.audit("rejected" if decision == "reject" else "returned", user,
-                   {"reason": data.get("reason", "")}, comment, row.task_name, row.id)
-    stop = parsed.start_properties.get("deadline_stop")
-    if stop == row.task_name and decision != "return" and case.deadline_met_at is None:
-        case.deadline_met_at = now
-        step.drop_timers.append(("deadline", {}))
-    if row.due_at is not None:
-        step.drop_timers.append(("item", {"item_id": row.id}))
-    return step.save(user, data)
+        raise InvalidData("data must be a JSON object", {"data": "not an object"})
+    return data
 
 
-def claim(session: Session, item_id: int, user: User, now: datetime) -> WorkItem:
-    """Take an unclaimed work item so that only ``user`` may complete it."""
-    item = get_item(session, item_id)
-    _open(item)
-    access.check_item(user, item)
-    if item.assignee_id == user.id:
-        return item
-    item.assignee_id = user.id
-    case = get_case(session, item.case_id)
-    audit.record(session, case, "claimed", user, now, task_name=item.task_name,
-                 work_item_id=item.id)
-    return item
+class CaseVerbs:
+    """Mixed into ``Engine``: uses its registry, runner, procedures and transactions."""
 
+    def calendar(self, tx):
+        """The business calendar, read once per transaction."""
+        if "calendar" not in tx.state:
+            tx.state["calendar"] = calendars.load(tx.conn)
+        return tx.state["calendar"]
 
-def unclaim(session: Session, item_id: int, user: User, now: datetime) -> WorkItem:
-    """Give a claimed work item back to the group."""
-    item = get_item(session, item_id)
-    _open(item)
-    access.check_item(user, item)
-    if item.assignee_id is None:
-        return item
-    item.assignee_id = None
-    case = get_case(session, item.case_id)
-    audit.record(session, case, "unclaimed", user, now, task_name=item.task_name,
-                 work_item_id=item.id)
-    return item
+    def start(self, key: str, actor, data: dict, now: datetime | None = None,
+              version: int | None = None, comment: str = "", locale: str = "zh_CN") -> Started:
+        """Start a case of the latest (or given) version and run it to its first steps."""
+        now, data = now or self.clock(), _data(data)
+        with self.transaction(write=True) as tx:
+            conn = tx.conn
+            policy.require(policy.work_queue, actor)
+            row = self.registry.find(conn, key, version)
+            parsed = self.registry.load(conn, row.id, row.sha256)
+            subject = self.procedure_of(parsed).subject(conn, actor, data, parsed.key)
+            if parsed.start_form:
+                forms.validate(parsed.forms[parsed.start_form], data, local_today(now), locale)
+            deadline_from, deadline = self._deadline(tx, parsed, data, now)
+            case = CaseRow(0, row.id, row.sha256, row.key, subject.kind, subject.id,
+                           subject.title, subject.area_code, CaseStatus.RUNNING.value, "", "",
+                           deadline_from, deadline, None, actor.id, now, None, "", 1, 0, "")
+            write = CaseWrite(conn, case, now)
+            write.audit("case_started", actor, {"definition": row.key, "version": row.version,
+                                                "data": data}, comment)
+            workflow = self.runner.new(parsed)
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(data)
+            self.runner.run(workflow, parsed, "start", now)
+            state = self._advance(tx, write, parsed, workflow, Snapshot({}, {}), actor, data)
+            write.insert_case({name: getattr(case, name) for name in store.CASE_NAMES
+                               if name not in ("id", "definition_sha", "version", "audit_seq",
+                                               "audit_head")} | {"state": state})
+            if deadline is not None:
+                write.add_timer("case_deadline", deadline)
+            created = self._save(conn, write, parsed, workflow, state)
+            return Started(views.brief(case, now), views.item_views(
+                conn, created, now, {case.id: (case.title, case.process_key)}))
 
+    def _deadline(self, tx, parsed, data: dict, now: datetime):
+        rule = parsed.deadline_rule()
+        if rule is None:
+            return None, None
+        days, kind, field, _stop = rule
+        start = data.get(field) if field else None
+        counted_from = date.fromisoformat(start) if isinstance(start, str) else local_today(now)
+        return counted_from, self.calendar(tx).due_at(counted_from, days, kind)
 
-def cancel(session: Session, case_id: int, user: User, reason: str, now: datetime) -> Case:
-    """Cancel a running case (county staff of its area): items and timers close with it."""
-    case = get_case(session, case_id)
-    if case.status != CaseStatus.RUNNING.value:
-        raise Conflict(f"case {case.id} is already {case.status}")
-    if user.level != Level.COUNTY.value or not access.can_act(user):
-        raise Forbidden("only county staff may cancel a case")
-    access.check_area(user, case.area_code, f"case {case.id}")
-    if not reason.strip():
-        raise InvalidData("a reason is required to cancel a case", {"reason": "required"})
-    parsed = definitions.load(session, case.definition_id)
-    workflow = runtime.restore(parsed, case.id, case.state)
-    workflow.cancel()
-    session.execute(update(WorkItem).where(WorkItem.case_id == case.id,
-                                           WorkItem.status == ItemStatus.OPEN.value).values(
-        status=ItemStatus.CANCELLED.value, completed_at=now),
-        execution_options={"synchronize_session": False})
-    session.execute(delete(Timer).where(Timer.case_id == case.id, Timer.fired_at.is_(None)),
-                    execution_options={"synchronize_session": False})
-    case.status, case.outcome, case.outcome_reason, case.ended_at = (
-        CaseStatus.CANCELLED.value, "cancelled", reason, now)
-    case.state = runtime.dump_state(workflow)
-    audit.record(session, case, "cancelled", user, now, data={"reason": reason})
-    session.flush()
-    return case
+    def complete(self, item_id: int, actor, data: dict, now: datetime | None = None,
+                 expected_version: int | None = None, comment: str = "",
+                 locale: str = "zh_CN") -> Completed:
+        """Complete a work item with form data; returns the items that became ready.
+
+        ``expected_version`` is the case version the user's form was based on: a stale form
+        raises Conflict and changes nothing.
+        """
+        now, data = now or self.clock(), _data(data)
+        with self.transaction(write=True) as tx:
+            conn = tx.conn
+            item, case = self._open_item(conn, item_id)
+            policy.require(policy.act, actor, item)
+            if expected_version is not None and case.version != expected_version:
+                raise Conflict(f"case {case.id} changed since this form was opened (version "
+                               f"{expected_version}, now {case.version}); reload the task")
+            parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
+            if item.form:
+                forms.validate(parsed.forms[item.form], data, local_today(now), locale)
+            workflow = self.runner.restore(parsed, case.id, case.state)
+            task = find_task(workflow, item.task_id)
+            if task is None or task.state != TaskState.READY:
+                raise Conflict(f"work item {item.id} is no longer waiting for input")
+            before = self.runner.snapshot(workflow, parsed)
+            write = CaseWrite(conn, case, now)
+            task.data.update(data)
+            self.runner.run(workflow, parsed, item.task_name, now, task)
+            write.complete_item(item, actor.id)
+            write.audit("task_completed", actor, data, comment, item.task_name, item.id)
+            decision = data.get("decision")
+            if decision in ("reject", "return"):
+                write.audit("rejected" if decision == "reject" else "returned", actor,
+                            {"reason": data.get("reason", "")}, comment, item.task_name,
+                            item.id)
+            rule = parsed.deadline_rule()
+            if (rule and rule[3] == item.task_name and decision != "return"
+                    and case.deadline_met_at is None):
+                case.deadline_met_at = now
+                write.drop_timers.append(("deadline", {}))
+            state = self._advance(tx, write, parsed, workflow, before, actor, data, task.id)
+            write.set_state(state)
+            created = self._save(conn, write, parsed, workflow, state)
+            return Completed(case.id, case.version, views.item_views(
+                conn, created, now, {case.id: (case.title, case.process_key)}))
+
+    def _open_item(self, conn, item_id: int):
+        item, case = store.read_item(conn, item_id)
+        if item is None:
+            raise NotFound(f"work item {item_id} does not exist")
+        if item.status != ItemStatus.OPEN.value:
+            raise Conflict(f"work item {item.id} ({item.title}) is already {item.status}; "
+                           f"someone else acted on it first")
+        return item, case
+
+    def _save(self, conn, write: CaseWrite, parsed, workflow, state: str):
+        """Save a step; keep the workflow for the next one; tell the procedure of an end."""
+        created = write.save()
+        self.runner.remember(write.case.id, state, workflow)
+        if write.closed:
+            self.procedure_of(parsed).ended(conn, write.case, write.now)
+        return created
+
+    def _advance(self, tx, write: CaseWrite, parsed, workflow, before: Snapshot, actor,
+                 data: dict, done_task=None) -> str:
+        """Bring items and timers in line with the workflow after it ran; its new state."""
+        case, now = write.case, write.now
+        after = self.runner.snapshot(workflow, parsed)
+        waiting = [t for t in before.ready if t != done_task]
+        write.cancel_tasks([str(t) for t in waiting if t not in after.ready])
+        for task_id, task in after.ready.items():
+            if task_id in before.ready:
+                continue
+            info = parsed.steps[task.task_spec.bpmn_id]
+            due = (self.calendar(tx).due_at(now, info.due_days, info.day_kind)
+                   if info.due_days is not None else None)
+            if case.deadline is not None and case.deadline_met_at is None:
+                # Until the overall limit is met, no step may be due after it.
+                due = min(due, case.deadline) if due else case.deadline
+            write.open_item({"task_id": str(task_id), "task_name": info.name,
+                             "title": info.title, "level": info.level.value,
+                             "area_code": policy.area_at(info.level, case.area_code),
+                             "form": info.form, "due_at": due})
+        moved = [t for t, due in before.timers.items() if after.timers.get(t) != due]
+        if moved:
+            write.drop_timers.append(("tasks", {"task_ids": moved}))
+        for task_id, due in after.timers.items():
+            if before.timers.get(task_id) != due:
+                write.add_timer("bpmn_timer", due, task_id=task_id)
+        if workflow.completed and case.status == CaseStatus.RUNNING.value:
+            self._close(tx, write, parsed, workflow, actor, data)
+        return self.runner.dump(workflow)
+
+    def _close(self, tx, write: CaseWrite, parsed, workflow, actor, data: dict) -> None:
+        case, outcome = write.case, ""
+        ended = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                 if t.task_spec.name in parsed.outcomes]
+        if ended:
+            outcome = parsed.outcomes[max(ended, key=lambda t: t.last_state_change)
+                                      .task_spec.name]
+        status = (CaseStatus.COMPLETED if outcome in SUCCESS_OUTCOMES
+                  else CaseStatus.REJECTED).value
+        reason = ""
+        if status == CaseStatus.REJECTED.value:
+            reason = str(data.get("reason") or workflow.data.get("reason") or "")
+        case.status, case.outcome, case.outcome_reason, case.ended_at = (
+            status, outcome or "completed", reason, write.now)
+        write.drop_timers.append(("all", {}))
+        write.audit("case_ended", actor, {"status": status, "outcome": case.outcome,
+                                          "reason": reason})
+        write.closed = True
+
+    def claim(self, item_id: int, actor, now: datetime | None = None) -> views.ItemView:
+        """Take an unclaimed work item so that only ``actor`` may complete it."""
+        return self._assign(item_id, actor, now, "claimed")
+
+    def unclaim(self, item_id: int, actor, now: datetime | None = None) -> views.ItemView:
+        """Give a claimed work item back to the group."""
+        return self._assign(item_id, actor, now, "unclaimed")
+
+    def reassign(self, item_id: int, actor, to_user: int, now: datetime | None = None,
+                 comment: str = "") -> views.ItemView:
+        """Hand a work item (转办) to a colleague of its level and area."""
+        return self._assign(item_id, actor, now, "reassigned", to_user, comment)
+
+    def _assign(self, item_id, actor, now, event, to_user=None, comment=""):
+        now = now or self.clock()
+        with self.transaction(write=True) as tx:
+            conn = tx.conn
+            item, case = self._open_item(conn, item_id)
+            if event == "claimed":
+                policy.require(policy.claim, actor, item)
+                target = actor.id
+            elif event == "unclaimed":
+                policy.require(policy.unclaim, actor, item)
+                target = None
+            else:
+                colleague = self.directory.get(conn, to_user)
+                policy.require(policy.reassign, actor, item, colleague)
+                target = colleague.id
+            if item.assignee_id != target:
+                write = CaseWrite(conn, case, now)
+                write.set_assignee(item, target, expected=item.assignee_id)
+                write.audit(event, actor, {"from": item.assignee_id, "to": target}
+                            if event == "reassigned" else {}, comment, item.task_name, item.id)
+                write.save()
+                item.assignee_id = target
+            return views.item_views(conn, [item], now)[0]
+
+    def cancel(self, case_id: int, actor, reason: str, now: datetime | None = None
+               ) -> views.CaseBrief:
+        """Cancel a running case (county staff of its area): items and timers close with it."""
+        now = now or self.clock()
+        with self.transaction(write=True) as tx:
+            conn = tx.conn
+            case = store.read_case(conn, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            if case.status != CaseStatus.RUNNING.value:
+                raise Conflict(f"case {case.id} is already {case.status}")
+            policy.require(policy.cancel, actor, case)
+            if not isinstance(reason, str) or not reason.strip():
+                raise InvalidData("a reason is required to cancel a case",
+                                  {"reason": "required"})
+            parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
+            workflow = self.runner.restore(parsed, case.id, case.state)
+            workflow.cancel()
+            write = CaseWrite(conn, case, now)
+            write.cancel_all()
+            case.status, case.outcome, case.outcome_reason, case.ended_at = (
+                CaseStatus.CANCELLED.value, "cancelled", reason.strip(), now)
+            write.audit("cancelled", actor, {"reason": reason.strip()})
+            write.closed = True
+            state = self.runner.dump(workflow)
+            write.set_state(state)
+            self._save(conn, write, parsed, workflow, state)
+            return views.brief(case, now)
+
+    def attach(self, case_id: int, actor, filename: str, content_type: str, content: bytes,
+               kind: str, now: datetime | None = None, item_id: int | None = None
+               ) -> views.AttachmentView:
+        """Attach a PDF, JPEG or PNG file to a running case; the upload is audited."""
+        now = now or self.clock()
+        with self.transaction(write=True) as tx:
+            conn = tx.conn
+            case = store.read_case(conn, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            item = None
+            if item_id is not None:
+                item, _ = store.read_item(conn, item_id, lock=False)
+                if item is None or item.case_id != case.id:
+                    raise NotFound(f"work item {item_id} does not belong to case {case.id}")
+            policy.require(policy.attach, actor, case, item)
+            detected, extension = attachments.check(content, kind,
+                                                    self.settings.upload_max_bytes)
+            row = {"case_id": case.id, "work_item_id": item_id, "kind": kind,
+                   "filename": attachments.clean_filename(filename, extension),
+                   "content_type": detected, "size": len(content),
+                   "sha256": attachments.digest(content), "content": content,
+                   "uploaded_by": actor.id, "uploaded_at": now}
+            new_id = store.insert_attachment(conn, row)
+            write = CaseWrite(conn, case, now)
+            write.audit("attachment_added", actor, {
+                "attachment_id": new_id, "filename": row["filename"], "sha256": row["sha256"],
+                "size": row["size"], "kind": kind, "content_type": detected,
+                "declared_type": (content_type or "")[:100]}, work_item_id=item_id)
+            write.save()
+            return views.AttachmentView(new_id, case.id, item_id, kind, row["filename"],
+                                        detected, row["size"], row["sha256"], actor.id, now)

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
-from . import directory, households
-
 PASSWORD = "dixian-demo"
 COUNTY = ("360799", "示范县")
 TOWNSHIPS = [("360799100", "东山镇", [("360799100001", "东山村"), ("360799100002", "李家村")]),
@@ -18,31 +14,30 @@ HOUSEHOLDS = [("360799100001", "王建国", "360799196503124515", 4, 6800.0),
               ("360799200002", "陈永强", "360799198102286619", 4, 8300.0)]
 
 
-def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
+def seed(engine, now: datetime) -> list[tuple[str, str, str]]:
     """Create the demo areas, users and households; returns (user, level, area name)."""
     created = []
-    directory.add_area(session, *COUNTY)
-    created.append(("county1", "county", COUNTY[1]))
-    directory.add_user(session, "county1", "county", COUNTY[0], PASSWORD, "staff",
-                       "县乡村振兴局 王科长", now)
-    for t_index, (t_code, t_name, villages) in enumerate(TOWNSHIPS, start=1):
-        directory.add_area(session, t_code, t_name, COUNTY[0])
-        directory.add_user(session, f"township{t_index}", "township", t_code, PASSWORD,
-                           "staff", f"{t_name} 审核员", now)
-        created.append((f"township{t_index}", "township", t_name))
-        for v_index, (v_code, v_name) in enumerate(villages, start=1):
-            directory.add_area(session, v_code, v_name, t_code)
-            name = f"village{t_index}{v_index}"
-            directory.add_user(session, name, "village", v_code, PASSWORD, "staff",
-                               f"{v_name} 村委会", now)
-            created.append((name, "village", v_name))
-    directory.add_user(session, "admin", "county", COUNTY[0], PASSWORD, "admin",
-                       "系统管理员", now)
-    directory.add_user(session, "auditor", "county", COUNTY[0], PASSWORD, "auditor",
-                       "审计员", now)
-    created += [("admin", "county", "administrator"), ("auditor", "county", "auditor")]
-    county_user = directory.find_user(session, "county1")
-    for village, name, id_number, members, income in HOUSEHOLDS:
-        households.add(session, county_user, name, id_number, village, members, "",
-                       income, now=now)
+    with engine.transaction(write=True):
+        engine.add_area(*COUNTY, now=now)
+        engine.add_user("county1", "county", COUNTY[0], PASSWORD, "staff",
+                        "县乡村振兴局 王科长", now=now)
+        created.append(("county1", "county", COUNTY[1]))
+        for t_index, (t_code, t_name, villages) in enumerate(TOWNSHIPS, start=1):
+            engine.add_area(t_code, t_name, COUNTY[0], now=now)
+            engine.add_user(f"township{t_index}", "township", t_code, PASSWORD, "staff",
+                            f"{t_name} 审核员", now=now)
+            created.append((f"township{t_index}", "township", t_name))
+            for v_index, (v_code, v_name) in enumerate(villages, start=1):
+                engine.add_area(v_code, v_name, t_code, now=now)
+                name = f"village{t_index}{v_index}"
+                engine.add_user(name, "village", v_code, PASSWORD, "staff", f"{v_name} 村委会",
+                                now=now)
+                created.append((name, "village", v_name))
+        engine.add_user("admin", "county", COUNTY[0], PASSWORD, "admin", "系统管理员", now=now)
+        engine.add_user("auditor", "county", COUNTY[0], PASSWORD, "auditor", "审计员", now=now)
+        created += [("admin", "county", "administrator"), ("auditor", "county", "auditor")]
+        county_user = engine.find_user("county1")
+        for village, name, id_number, members, income in HOUSEHOLDS:
+            engine.add_household(county_user, name, id_number, village, members, "", income,
+                                 now=now)
     return created

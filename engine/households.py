@@ -1,76 +1,108 @@
 """The household register that identification cases refer to."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, or_, select
 
-from . import access
+from . import policy
+from .directory import area
 from .errors import Conflict, InvalidData, NotFound
-from .forms import id_number_problem
-from .models import Area, Case, Household, Level, User
+from .forms import id_number_problem, mask_id_number
+from .models import Household, Level
 
+HOUSEHOLDS = Household.__table__
 ID_PROBLEMS = {"length": "must have 18 characters", "characters": "must be 17 digits and a "
                "digit or X", "birthdate": "has an impossible birth date",
                "checksum": "has a wrong check digit"}
+_BY_ID = select(HOUSEHOLDS).where(HOUSEHOLDS.c.id == bindparam("id"))
 
 
-def add(session: Session, user: User, head_name: str, id_number: str, village_code: str,
-        members: int = 1, household_type: str = "", income_per_head: float | None = None,
-        phone: str = "", now: datetime | None = None) -> Household:
-    """Register a household in a village inside the user's area."""
+@dataclass(frozen=True)
+class HouseholdRow:
+    """A household of the register (the ID number in full: mask it before showing it)."""
+
+    id: int
+    head_name: str
+    id_number: str
+    members: int
+    village_code: str
+    household_type: str
+    income_per_head: float | None
+    phone: str
+    created_at: datetime
+
+    @property
+    def masked_id(self) -> str:
+        """The ID number with all but the first 6 and last 4 characters hidden."""
+        return mask_id_number(self.id_number)
+
+
+def _row(row) -> HouseholdRow:
+    return HouseholdRow(row.id, row.head_name, row.id_number, row.members, row.village_code,
+                        row.household_type, row.income_per_head, row.phone, row.created_at)
+
+
+def find(conn, household_id) -> HouseholdRow | None:
+    """The household with this id, or None (no area check: callers check)."""
+    if not isinstance(household_id, int) or isinstance(household_id, bool):
+        return None
+    row = conn.execute(_BY_ID, {"id": household_id}).first()
+    return _row(row) if row is not None else None
+
+
+def get(conn, actor, household_id: int) -> HouseholdRow:
+    """A household inside the actor's area, or NotFound/Forbidden."""
+    household = find(conn, household_id)
+    if household is None:
+        raise NotFound(f"household {household_id} does not exist")
+    policy.require(policy.view_household, actor, household.village_code)
+    return household
+
+
+def add(conn, actor, head_name: str, id_number: str, village_code: str, members: int = 1,
+        household_type: str = "", income_per_head: float | None = None, phone: str = "",
+        now: datetime | None = None) -> HouseholdRow:
+    """Register a household in a village inside the actor's area."""
     errors = {}
-    if not (head_name or "").strip():
+    if not isinstance(head_name, str) or not head_name.strip():
         errors["head_name"] = "required"
-    id_number = (id_number or "").strip().upper()
+    id_number = id_number.strip().upper() if isinstance(id_number, str) else ""
     problem = id_number_problem(id_number)
     if problem:
         errors["id_number"] = f"ID number {ID_PROBLEMS[problem]}"
-    if not isinstance(members, int) or members < 1:
+    if isinstance(members, bool) or not isinstance(members, int) or members < 1:
         errors["members"] = "must be at least 1"
     if errors:
         raise InvalidData("invalid household: " + "; ".join(f"{k}: {v}" for k, v in
                                                              errors.items()), errors)
-    area = session.get(Area, village_code)
-    if area is None or area.level != Level.VILLAGE.value:
+    village = area(conn, village_code)
+    if village is None or village.level != Level.VILLAGE.value:
         raise NotFound(f"village {village_code} does not exist")
-    access.check_area(user, village_code, "a household")
-    if session.scalar(select(Household.id).where(Household.id_number == id_number)):
+    policy.require(policy.register_household, actor, village_code)
+    if conn.execute(select(HOUSEHOLDS.c.id).where(
+            HOUSEHOLDS.c.id_number == id_number)).first() is not None:
         raise Conflict("a household with this ID number is already registered")
-    household = Household(head_name=head_name.strip(), id_number=id_number, members=members,
-                          village_code=village_code, household_type=household_type,
-                          income_per_head=income_per_head, phone=phone,
-                          created_at=now or datetime.now())
-    session.add(household)
-    session.flush()
-    return household
+    new_id = conn.execute(insert(HOUSEHOLDS).values(
+        head_name=head_name.strip(), id_number=id_number, members=members,
+        village_code=village_code, household_type=household_type,
+        income_per_head=income_per_head, phone=phone, created_at=now or datetime.now()
+    ).returning(HOUSEHOLDS.c.id)).scalar_one()
+    return find(conn, new_id)
 
 
-def get(session: Session, user: User, household_id: int) -> Household:
-    """A household inside the user's area, or NotFound/Forbidden."""
-    household = session.get(Household, household_id)
-    if household is None:
-        raise NotFound(f"household {household_id} does not exist")
-    access.check_area(user, household.village_code, f"household {household_id}")
-    return household
-
-
-def search(session: Session, user: User, text: str = "", village_code: str = "",
-           limit: int = 50, offset: int = 0) -> list[Household]:
-    """Households in the user's area by head name or ID-number fragment, and village."""
-    query = select(Household).where(Household.village_code.startswith(user.area_code))
+def search(conn, actor, text: str = "", village_code: str = "", limit: int = 50,
+           offset: int = 0) -> list[HouseholdRow]:
+    """Households in the actor's area by head name or ID-number ending, and village."""
+    query = select(HOUSEHOLDS).where(policy.prefix_range(HOUSEHOLDS.c.village_code,
+                                                         actor.area_code))
     if village_code:
-        query = query.where(Household.village_code.startswith(village_code))
+        query = query.where(policy.prefix_range(HOUSEHOLDS.c.village_code, village_code))
     text = (text or "").strip()
     if text:
-        query = query.where(or_(Household.head_name.contains(text, autoescape=True),
-                                Household.id_number.endswith(text.upper(), autoescape=True)))
-    return list(session.scalars(query.order_by(Household.head_name).limit(limit)
-                                .offset(offset)))
-
-
-def cases_of(session: Session, household_id: int) -> list[Case]:
-    """The household's cases, newest first."""
-    return list(session.scalars(select(Case).where(Case.household_id == household_id)
-                                .order_by(Case.started_at.desc())))
+        query = query.where(or_(HOUSEHOLDS.c.head_name.contains(text, autoescape=True),
+                                HOUSEHOLDS.c.id_number.endswith(text.upper(), autoescape=True)))
+    rows = conn.execute(query.order_by(HOUSEHOLDS.c.head_name, HOUSEHOLDS.c.id)
+                        .limit(limit).offset(offset))
+    return [_row(r) for r in rows]

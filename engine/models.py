@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric,
-                        String, Text, TypeDecorator, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+                        String, Text, TypeDecorator, UniqueConstraint, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class UTCDateTime(TypeDecorator):
@@ -94,8 +94,6 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
-    area: Mapped[Area] = relationship(lazy="joined")
-
     def has_role(self, role: str) -> bool:
         """Whether the comma-separated roles include ``role``."""
         return role in self.roles.split(",")
@@ -140,12 +138,16 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
     process_key: Mapped[str] = mapped_column(String(100))
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
+    # What the case is about, as the procedure names it: ("household", 7), ("project", 3).
+    subject_kind: Mapped[str] = mapped_column(String(20), default="")
+    subject_id: Mapped[Optional[int]]
+    title: Mapped[str] = mapped_column(String(200), default="")
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     status: Mapped[str] = mapped_column(String(12), default=CaseStatus.RUNNING.value, index=True)
     outcome: Mapped[str] = mapped_column(String(40), default="")
     outcome_reason: Mapped[str] = mapped_column(Text, default="")
-    discovery_date: Mapped[Optional[date]] = mapped_column(Date)
+    # The day the overall time limit counts from (for identification: the discovery date).
+    deadline_from: Mapped[Optional[date]] = mapped_column(Date)
     deadline: Mapped[Optional[datetime]]
     deadline_met_at: Mapped[Optional[datetime]]
     started_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -156,10 +158,7 @@ class Case(Base):
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
 
-    __mapper_args__ = {"version_id_col": version}
-
-    definition: Mapped[DefinitionVersion] = relationship(lazy="raise")
-    household: Mapped[Optional[Household]] = relationship(lazy="select")
+    __table_args__ = (Index("ix_cases_subject", "subject_kind", "subject_id"),)
 
 
 class WorkItem(Base):
@@ -182,28 +181,38 @@ class WorkItem(Base):
     completed_at: Mapped[Optional[datetime]]
     completed_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
 
-    case: Mapped[Case] = relationship(lazy="raise")
-
 
 class Timer(Base):
-    """A waiting deadline or BPMN timer; the timer service fires rows whose ``due_at`` passed."""
+    """A waiting deadline or BPMN timer; the timer service fires rows whose ``fire_at`` passed.
+
+    ``fire_at`` starts as ``due_at`` and moves later when firing fails (retry with backoff);
+    only unfired rows are indexed, so a sweep costs what is due, not what has fired.
+    """
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_due", "fired_at", "due_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     work_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("work_items.id"))
     kind: Mapped[str] = mapped_column(String(20))
     task_id: Mapped[Optional[str]] = mapped_column(String(36))
     due_at: Mapped[datetime]
+    fire_at: Mapped[datetime]
     fired_at: Mapped[Optional[datetime]]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_timers_pending", "fire_at", sqlite_where=text("fired_at IS NULL"),
+                            postgresql_where=text("fired_at IS NULL")),)
 
 
 class AuditEvent(Base):
-    """An append-only trail entry, chained to the previous entry of the same case by hash."""
+    """An append-only trail entry, chained to the previous entry of the same case by hash.
+
+    Events without a case form the global chain (deploys, logins, administration); the unique
+    constraint does not apply to NULL, so a partial unique index guards that chain's numbers.
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
     seq: Mapped[int]
@@ -217,6 +226,20 @@ class AuditEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("case_id", "seq"),
+                      Index("ux_audit_events_global_seq", "seq", unique=True,
+                            sqlite_where=text("case_id IS NULL"),
+                            postgresql_where=text("case_id IS NULL")))
+
+
+class ChainHead(Base):
+    """The head of an audit chain kept outside its events (``global``); appends lock this row."""
+
+    __tablename__ = "chain_heads"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    head: Mapped[str] = mapped_column(String(64), default="")
 
 
 class CalendarDay(Base):

@@ -7,6 +7,7 @@ naming what it tried.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -120,6 +121,15 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
 
-def script_engine() -> PythonScriptEngine:
+@dataclass(frozen=True)
+class ScriptLimits:
+    """What one script or expression may spend."""
+
+    time_seconds: float = 2.0
+    max_items: int = 10_000_000
+    max_int_bits: int = 100_000
+
+
+def script_engine(limits: ScriptLimits | None = None) -> PythonScriptEngine:
     """A SpiffWorkflow script engine using the restricted environment."""
     return PythonScriptEngine(environment=RestrictedEnvironment())

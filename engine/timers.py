@@ -1,25 +1,40 @@
-"""Firing due timer rows: BPMN timers move their case on; deadlines mark it overdue.
+"""Firing due timer rows: BPMN timers move their case on; step and case deadlines are marked.
 
-``fire_due`` takes a batch of rows whose ``due_at`` has passed, oldest first. On PostgreSQL
-rows another worker holds are skipped (``FOR UPDATE SKIP LOCKED``); on SQLite the single
-writer needs no lock. A case that fails is logged and left for the next sweep without
-stopping the others. Firing is idempotent: a fired row is marked and never fired again.
+``fire_due`` takes a batch of rows whose ``fire_at`` has passed, oldest first, in one
+transaction. Rows are grouped by case and each case is fired in a savepoint, under its row
+lock: on PostgreSQL rows and cases another worker (or a user) holds are skipped, never waited
+for, so several workers never step one case at once and cannot deadlock. A case that fails —
+for any reason, a database error included — is rolled back alone, logged, and tried again
+later with a doubling delay; the sweep goes on. Firing is idempotent: a fired row is marked
+in the same transaction as the step it caused.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
 
-from . import definitions, runtime
-from .errors import DixianError
-from .models import Case, CaseStatus, Timer
-from .steps import CaseRef, Step, run
+from . import store
+from .models import CaseStatus, Timer
+from .store import CaseWrite
 
 log = logging.getLogger(__name__)
+TIMERS = Timer.__table__
+_DUE = select(TIMERS.c.id, TIMERS.c.case_id).where(
+    TIMERS.c.fired_at.is_(None), TIMERS.c.fire_at < bindparam("now")).order_by(
+    TIMERS.c.fire_at, TIMERS.c.id).limit(bindparam("limit"))
+_PENDING_OF_CASE = select(TIMERS).where(
+    TIMERS.c.case_id == bindparam("case_id"), TIMERS.c.fired_at.is_(None),
+    TIMERS.c.fire_at < bindparam("now")).order_by(TIMERS.c.fire_at, TIMERS.c.id)
+MARK_FIRED = update(TIMERS).where(TIMERS.c.id == bindparam("timer_id"),
+                                  TIMERS.c.fired_at.is_(None)).values(fired_at=bindparam("now"))
+_RETRY = update(TIMERS).where(TIMERS.c.id.in_(bindparam("ids", expanding=True))).values(
+    attempts=TIMERS.c.attempts + 1, fire_at=bindparam("fire_at"),
+    last_error=bindparam("error"))
+_LATER = update(TIMERS).where(TIMERS.c.id == bindparam("timer_id")).values(
+    fire_at=bindparam("fire_at"))
 
 
 @dataclass
@@ -27,61 +42,107 @@ class Sweep:
     """What one call of ``fire_due`` did."""
 
     fired: int = 0
+    skipped: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
 
-
-def _due(session: Session, now: datetime, limit: int):
-    query = (select(Timer).where(Timer.fired_at.is_(None), Timer.due_at <= now)
-             .order_by(Timer.due_at, Timer.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
+    @property
+    def seen(self) -> int:
+        """Rows looked at in this sweep."""
+        return self.fired + self.skipped + len(self.failed)
 
 
-def _fire_bpmn_timer(session: Session, timer: Timer, now: datetime) -> None:
-    case = session.get(Case, timer.case_id)
-    if case is None or case.status != CaseStatus.RUNNING.value:
-        return
-    parsed = definitions.load(session, case.definition_id)
-    ref = CaseRef.read(case)
-    workflow = runtime.restore(parsed, case.id, case.state)
-    step = Step(session, ref, parsed, workflow, now)
-    run(workflow, parsed, f"timer {timer.task_id}", now)
-    step.audit("timer_fired", None, {"timer": timer.id, "due_at": timer.due_at.isoformat()})
-    step.save(None)
+class TimerVerbs:
+    """Mixed into ``Engine``: the timer service's one verb."""
 
+    def fire_due(self, now: datetime | None = None, limit: int | None = None) -> Sweep:
+        """Fire up to ``limit`` due timer rows in one transaction; how many fired and failed."""
+        now, limit = now or self.clock(), limit or self.settings.timer_batch
+        sweep = Sweep()
+        with self.transaction(write=True) as tx:
+            conn = tx.conn
+            due = _DUE.with_for_update(skip_locked=True, of=TIMERS) \
+                if tx.dialect == "postgresql" else _DUE
+            cases: dict[int, list[int]] = {}
+            for row in conn.execute(due, {"now": now, "limit": limit}):
+                cases.setdefault(row.case_id, []).append(row.id)
+            for case_id, ids in cases.items():
+                savepoint = conn.begin_nested()
+                try:
+                    sweep.fired += self._fire_case(tx, case_id, now)
+                    savepoint.commit()
+                except Exception as err:  # one case's failure must not stop the sweep
+                    savepoint.rollback()
+                    message = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+                    log.error("timers %s of case %s failed: %s", ids, case_id, message)
+                    self._retry_later(conn, ids, now, message)
+                    sweep.failed += [(i, message) for i in ids]
+        return sweep
 
-def _mark_overdue(session: Session, timer: Timer, now: datetime) -> None:
-    case = session.get(Case, timer.case_id)
-    if case is None or case.status != CaseStatus.RUNNING.value:
-        return
-    from . import audit
+    def _retry_later(self, conn, ids: list[int], now: datetime, message: str) -> None:
+        attempts = conn.execute(select(TIMERS.c.attempts).where(TIMERS.c.id == ids[0])
+                                ).scalar() or 0
+        delay = min(self.settings.timer_retry_seconds * 2 ** attempts,
+                    self.settings.timer_retry_cap_seconds)
+        conn.execute(_RETRY, {"ids": ids, "fire_at": now + timedelta(seconds=delay),
+                              "error": message[:2000]})
 
-    what = "case_overdue" if timer.kind == "case_deadline" else "task_overdue"
-    audit.record(session, case, what, None, now,
-                 data={"timer": timer.id, "work_item": timer.work_item_id,
-                       "due_at": timer.due_at.isoformat()})
-    session.flush()
-
-
-def fire_due(session: Session, now: datetime, limit: int = 100) -> Sweep:
-    """Fire up to ``limit`` due timer rows; the caller commits the batch."""
-    sweep = Sweep()
-    for timer in _due(session, now, limit):
-        savepoint = session.begin_nested()
-        try:
-            # Marked first: the step below replaces unfired timer rows of the case, and
-            # this one must stay as the record that it fired.
-            session.execute(update(Timer).where(Timer.id == timer.id).values(fired_at=now),
-                            execution_options={"synchronize_session": False})
-            if timer.kind == "bpmn_timer":
-                _fire_bpmn_timer(session, timer, now)
+    def _fire_case(self, tx, case_id: int, now: datetime) -> int:
+        """Fire the due rows of one case; how many fired (0 if another holds the case)."""
+        conn = tx.conn
+        lock = store.LOCK_CASE_SKIP if tx.dialect == "postgresql" else store.LOCK_CASE
+        found = conn.execute(lock, {"case_id": case_id}).first()
+        if found is None:
+            return 0
+        case = store.case_row(found)
+        rows = conn.execute(_PENDING_OF_CASE, {"case_id": case_id, "now": now}).all()
+        write = CaseWrite(conn, case, now)
+        if case.status != CaseStatus.RUNNING.value:
+            for row in rows:  # nothing left to fire for a closed case
+                write.guarded(MARK_FIRED, {"timer_id": row.id, "now": now}, None)
+            write.save()
+            return 0
+        fired = [r for r in rows if r.kind != "bpmn_timer"]
+        bpmn = [r for r in rows if r.kind == "bpmn_timer"]
+        moved = self._fire_bpmn(tx, write, bpmn, now) if bpmn else None
+        if moved is not None:
+            fired += moved[0]
+        for row in fired:
+            write.guarded(MARK_FIRED, {"timer_id": row.id, "now": now},
+                          f"timer {row.id} was fired by another worker")
+            if row.kind == "bpmn_timer":
+                write.audit("timer_fired", None, {"timer": row.id,
+                                                  "due_at": row.due_at.isoformat()})
             else:
-                _mark_overdue(session, timer, now)
-            savepoint.commit()
-            sweep.fired += 1
-        except DixianError as err:
-            savepoint.rollback()
-            log.error("timer %s of case %s failed: %s", timer.id, timer.case_id, err)
-            sweep.failed.append((timer.id, str(err)))
-    return sweep
+                write.audit("case_overdue" if row.kind == "case_deadline" else "task_overdue",
+                            None, {"timer": row.id, "work_item": row.work_item_id,
+                                   "due_at": row.due_at.isoformat()})
+        if moved is not None and moved[0]:
+            _, parsed, workflow, state = moved
+            write.set_state(state)
+            self._save(conn, write, parsed, workflow, state)
+        else:
+            write.save()
+        return len(fired)
+
+    def _fire_bpmn(self, tx, write: CaseWrite, rows, now: datetime):
+        """Run the workflow's due timers: ``(rows that fired, parsed, workflow, state)``."""
+        case = write.case
+        parsed = self.registry.load(tx.conn, case.definition_id, case.definition_sha)
+        workflow = self.runner.restore(parsed, case.id, case.state)
+        before = self.runner.snapshot(workflow, parsed)
+        self.runner.run(workflow, parsed, "timer", now)
+        after = self.runner.snapshot(workflow, parsed)
+        fired = []
+        for row in rows:
+            due = before.timers.get(row.task_id)
+            if due is not None and after.timers.get(row.task_id) == due:
+                # SpiffWorkflow did not fire it (it fires only once its time has passed):
+                # the row stays and is tried again in a second.
+                write.guarded(_LATER, {"timer_id": row.id,
+                                       "fire_at": now + timedelta(seconds=1)}, None)
+                continue
+            fired.append(row)
+        if not fired:
+            return [], parsed, workflow, None
+        return fired, parsed, workflow, self._advance(tx, write, parsed, workflow, before,
+                                                      None, {})

@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when asked), sessions,
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when asked), an Engine on it,
 demo users and deployed definitions.
 
 Set ``DIXIAN_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test`` to run the
@@ -10,23 +10,16 @@ import os
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
-from engine import definitions, demo, directory, runtime
-from engine.db import make_engine, migrate, session_factory
+from engine import Settings, build_engine, demo
+from engine.db import make_engine, migrate
 from engine.models import Base
 from support import NOW, ROOT
 
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing():
-    """Argon2 at minimum cost: the suite hashes hundreds of demo passwords."""
-    from argon2 import PasswordHasher
-
-    real = directory._HASHER
-    directory._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    yield
-    directory._HASHER = real
+# Argon2 at minimum cost: the suite hashes hundreds of demo passwords.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,57 +46,48 @@ def db_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def db_engine(db_url):
-    """A migrated database engine, shared by the whole run."""
-    engine = make_engine(db_url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
+    """A migrated SQLAlchemy engine, shared by the whole run."""
+    database = make_engine(db_url)
+    if database.dialect.name == "postgresql":
+        with database.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate(engine)
-    yield engine
-    engine.dispose()
+    migrate(database)
+    yield database
+    database.dispose()
 
 
-def _empty(engine) -> None:
+def empty(database) -> None:
+    """Delete every row of every table."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+    with database.begin() as conn:
+        if database.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
-    runtime.CACHE.clear()
-    definitions._cache.clear()
 
 
 @pytest.fixture
-def make_session(db_engine):
-    """A session factory on an emptied database."""
-    _empty(db_engine)
-    return session_factory(db_engine)
+def eng(db_engine, db_url):
+    """A fresh Engine on an emptied database (nothing shared with other tests)."""
+    empty(db_engine)
+    engine = build_engine(Settings(database_url=db_url), database=db_engine,
+                          password_hasher=CHEAP_HASHER)
+    return engine
 
 
 @pytest.fixture
-def db(make_session):
-    """One session on an emptied database."""
-    with make_session() as session:
-        yield session
-
-
-@pytest.fixture
-def users(db):
+def users(eng):
     """The demo county, townships, villages, users and households; users by name."""
-    demo.seed(db, NOW)
-    db.commit()
-    return {u.username: u for u in directory.users(db)}
+    demo.seed(eng, NOW)
+    return {u.username: u for u in eng.users()}
 
 
 @pytest.fixture
-def deploy(db):
-    """Deploy BPMN files (paths relative to the project root) and return the version row."""
+def deploy(eng):
+    """Deploy BPMN files (paths relative to the project root); returns the version row."""
     def _deploy(*paths, forms_dir=None):
-        bpmn, dmn, form_sources = definitions.collect_files(
-            [ROOT / p if not Path(p).is_absolute() else p for p in paths], forms_dir)
-        row, _ = definitions.deploy(db, bpmn, dmn, form_sources, None, NOW)
-        db.commit()
+        row, _ = eng.deploy_files([ROOT / p if not Path(p).is_absolute() else p
+                                   for p in paths], None, NOW, forms_dir)
         return row
     return _deploy

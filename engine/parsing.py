@@ -1,29 +1,27 @@
-"""Process definitions: parse BPMN/DMN/forms safely, deploy them as versions, cache the specs.
+"""Reading process definitions: BPMN/DMN parsed safely, forms checked, Dixian's properties read.
 
-A definition version is the set of source files (BPMN, DMN, JSON forms) deployed under the
-id of its executable process. The same files again (same sha256) give no new version. Parsed
-specs are cached per version, since parsing is the cost to avoid on every step.
+``parse`` turns a definition's sources into a ``ParsedDefinition``: SpiffWorkflow's specs plus
+what Dixian reads from them (acting level, form, due days of every manual task; the start
+event's properties; end event outcomes). Anything Dixian could not run is refused here with
+one line naming the file and element, never later at start.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import audit, forms
+from . import forms
 from .errors import InvalidDefinition, NotFound
-from .models import DefinitionVersion, Level, User
+from .models import Level
 from .scripts import check_source
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -34,9 +32,13 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
                               huge_tree=False, remove_comments=False)
 
 
+MANUAL_KINDS = ("UserTask", "ManualTask", "NoneTask")
+FORM_REF = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*\.json$")
+
+
 @dataclass(frozen=True)
-class UserTaskInfo:
-    """What the engine needs to know of one user task, read from its lane and properties."""
+class StepInfo:
+    """What the engine needs to know of one manual task: who acts, with which form, by when."""
 
     name: str
     title: str
@@ -45,6 +47,7 @@ class UserTaskInfo:
     due_days: int | None
     day_kind: str
     documentation: str
+    properties: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -55,12 +58,26 @@ class ParsedDefinition:
     name: str
     spec: object
     subprocess_specs: dict
-    user_tasks: dict[str, UserTaskInfo]
+    steps: dict[str, StepInfo]
     start_form: str
     start_properties: dict
     outcomes: dict[str, str]
     forms: dict[str, dict] = field(default_factory=dict)
     has_timers: bool = False
+
+    @property
+    def procedure(self) -> str:
+        """The procedure module that knows this process (start property ``procedure``)."""
+        return self.start_properties.get("procedure", "")
+
+    def deadline_rule(self) -> tuple[int, str, str, str] | None:
+        """``(days, day kind, data field it counts from, task that meets it)`` or None."""
+        days = self.start_properties.get("deadline_days")
+        if not days:
+            return None
+        return (int(days), self.start_properties.get("deadline_day_kind", "natural"),
+                self.start_properties.get("deadline_from", ""),
+                self.start_properties.get("deadline_stop", ""))
 
 
 def parse_xml(filename: str, source: bytes | str):
@@ -84,67 +101,97 @@ def executable_process_ids(filename: str, root) -> list[str]:
             if p.get("isExecutable", "false").lower() == "true"]
 
 
-def _level_of(task_spec, filename: str) -> Level:
-    props = task_spec.extensions.get("properties", {}) if hasattr(task_spec, "extensions") else {}
+def _level_of(task_spec, props: dict, filename: str) -> Level:
     raw = props.get("level") or task_spec.lane or ""
     level = LEVEL_NAMES.get(raw.strip().lower()) or LEVEL_NAMES.get(raw.strip())
     if level is None:
         raise InvalidDefinition(
-            f"{filename}: element {task_spec.bpmn_id}: user task has no acting level "
-            f"(put it in a lane named village/township/county or set property 'level'; "
-            f"got {raw!r})")
+            f"{filename}: element {task_spec.bpmn_id}: {type(task_spec).__name__} has no "
+            f"acting level (put it in a lane named village/township/county or set property "
+            f"'level'; got {raw!r})")
     return level
+
+
+def _expressions(task_spec):
+    """``(source, mode)`` of every script and expression the task spec will run."""
+    for attr in ("script", "prescript", "postscript"):
+        if isinstance(getattr(task_spec, attr, None), str):
+            yield getattr(task_spec, attr), "exec"
+    for cond, _ in getattr(task_spec, "cond_task_specs", None) or []:
+        expression = getattr(cond, "args", [cond])[0] if cond is not None else None
+        if isinstance(expression, str):
+            yield expression, "eval"
+    for attr in ("condition", "cardinality", "completion_condition"):
+        if isinstance(getattr(task_spec, attr, None), str):
+            yield getattr(task_spec, attr), "eval"
+    event = getattr(task_spec, "event_definition", None)
+    if isinstance(getattr(event, "expression", None), str):
+        yield event.expression, "eval"
 
 
 def _check_scripts(spec, filename: str) -> None:
     for task_spec in spec.task_specs.values():
         where = f"{filename}: element {getattr(task_spec, 'bpmn_id', task_spec.name)}"
-        try:
-            if getattr(task_spec, "script", None):
-                check_source(task_spec.script, "exec")
-            for cond, _ in getattr(task_spec, "cond_task_specs", []) or []:
-                expression = getattr(cond, "args", [cond])[0] if cond is not None else None
-                if isinstance(expression, str):
-                    check_source(expression, "eval")
-        except Exception as err:  # ScriptError, worded for the user
-            raise InvalidDefinition(f"{where}: {err}") from None
+        for source, mode in _expressions(task_spec):
+            try:
+                check_source(source, mode)
+            except Exception as err:  # ScriptError, worded for the user
+                raise InvalidDefinition(f"{where}: {err}") from None
+
+
+def _step(task_spec, props: dict, filename: str) -> StepInfo:
+    due = props.get("due_days")
+    try:
+        due_days = int(due) if due not in (None, "") else None
+    except ValueError:
+        raise InvalidDefinition(f"{filename}: element {task_spec.bpmn_id}: due_days must be a "
+                                f"whole number, got {due!r}") from None
+    form = props.get("form", "")
+    if form and not FORM_REF.match(form):
+        raise InvalidDefinition(f"{filename}: element {task_spec.bpmn_id}: form {form!r} must "
+                                f"be a relative path of a .json file inside the forms folder")
+    return StepInfo(name=task_spec.bpmn_id, title=task_spec.bpmn_name or task_spec.bpmn_id,
+                    level=_level_of(task_spec, props, filename), form=form,
+                    due_days=due_days, day_kind=props.get("day_kind", "natural"),
+                    documentation=task_spec.documentation or "", properties=dict(props))
 
 
 def _read(key: str, name: str, spec, subprocess_specs, filename: str,
           form_sources: dict[str, str]) -> ParsedDefinition:
-    user_tasks, outcomes, start_form, start_props, has_timers = {}, {}, "", {}, False
-    specs = [spec, *subprocess_specs.values()]
-    for process in specs:
+    steps, outcomes, start_form, start_props, has_timers = {}, {}, "", {}, False
+    for process in [spec, *subprocess_specs.values()]:
         _check_scripts(process, filename)
         for task_spec in process.task_specs.values():
             has_timers |= isinstance(getattr(task_spec, "event_definition", None),
                                      TimerEventDefinition)
             props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
             kind = type(task_spec).__name__
-            if kind == "UserTask":
-                due = props.get("due_days")
-                user_tasks[task_spec.bpmn_id] = UserTaskInfo(
-                    name=task_spec.bpmn_id, title=task_spec.bpmn_name or task_spec.bpmn_id,
-                    level=_level_of(task_spec, filename), form=props.get("form", ""),
-                    due_days=int(due) if due not in (None, "") else None,
-                    day_kind=props.get("day_kind", "natural"),
-                    documentation=task_spec.documentation or "")
-            elif kind == "StartEvent" and process is spec:
-                if props:
-                    start_props = dict(props)
-                    start_form = props.get("form", start_form)
+            if getattr(task_spec, "manual", False) and kind in MANUAL_KINDS:
+                info = _step(task_spec, props, filename)
+                if steps.get(info.name, info) != info:
+                    raise InvalidDefinition(f"{filename}: element id {info.name} names two "
+                                            f"different tasks; give each task its own id")
+                steps[info.name] = info
+            elif getattr(task_spec, "manual", False):
+                raise InvalidDefinition(f"{filename}: element {task_spec.bpmn_id}: "
+                                        f"{kind} waits for a person, which Dixian cannot run")
+            elif kind == "StartEvent" and process is spec and props:
+                start_props = dict(props)
+                start_form = props.get("form", start_form)
             elif kind == "EndEvent" and props.get("outcome"):
                 outcomes[task_spec.name] = props["outcome"]
-    refs = {info.form for info in user_tasks.values() if info.form}
-    if start_form:
-        refs.add(start_form)
+    if start_form and not FORM_REF.match(start_form):
+        raise InvalidDefinition(f"{filename}: start event form {start_form!r} must be a "
+                                f"relative path of a .json file inside the forms folder")
+    refs = {info.form for info in steps.values() if info.form} | (
+        {start_form} if start_form else set())
     parsed_forms = {}
     for ref in sorted(refs):
         if ref not in form_sources:
             raise InvalidDefinition(f"{filename}: form '{ref}' is referenced but no such file "
                                     f"was found under forms/")
         parsed_forms[ref] = forms.load(ref, form_sources[ref])
-    return ParsedDefinition(key, name, spec, subprocess_specs, user_tasks, start_form,
+    return ParsedDefinition(key, name, spec, subprocess_specs, steps, start_form,
                             start_props, outcomes, parsed_forms, has_timers)
 
 
@@ -216,10 +263,11 @@ def collect_files(paths: list[str | Path], forms_dir: str | Path | None = None):
     here = first.resolve().parent
     forms_root = Path(forms_dir) if forms_dir else next(
         (d for d in (here / "forms", here.parent / "forms") if d.is_dir()), here / "forms")
-    form_sources = {}
+    form_sources, root = {}, forms_root.resolve()
     for ref in _form_refs(bpmn):
-        file = forms_root / ref
-        if file.is_file():
+        # Only plain relative names inside the forms folder: never ../ or absolute paths.
+        file = (root / ref).resolve() if FORM_REF.match(ref) else None
+        if file is not None and file.is_relative_to(root) and file.is_file():
             form_sources[ref] = _read_text(file)
     return bpmn, dmn, form_sources
 
@@ -258,81 +306,3 @@ def _defines_any(path: Path, decision_ids: set[str]) -> bool:
                isinstance(el.tag, str) and el.tag.endswith("}decision"))
 
 
-def deploy(session: Session, bpmn: dict[str, str], dmn: dict[str, str],
-           form_sources: dict[str, str], actor: User | None, now: datetime,
-           key: str | None = None) -> tuple[DefinitionVersion, bool]:
-    """Deploy sources as the next version of their process; ``(version, created)``.
-
-    Identical sources to an existing version of the same key create nothing.
-    """
-    parsed = parse(bpmn, dmn, form_sources, key)
-    digest = sources_hash(bpmn, dmn, form_sources)
-    existing = session.scalars(select(DefinitionVersion).where(
-        DefinitionVersion.key == parsed.key, DefinitionVersion.sha256 == digest)).first()
-    if existing is not None:
-        return existing, False
-    latest = session.scalar(select(func.max(DefinitionVersion.version)).where(
-        DefinitionVersion.key == parsed.key)) or 0
-    row = DefinitionVersion(key=parsed.key, version=latest + 1, name=parsed.name, sha256=digest,
-                            bpmn=bpmn, dmn=dmn, forms=form_sources,
-                            deployed_by=actor.id if actor else None, deployed_at=now)
-    session.add(row)
-    session.flush()
-    _cache_put(row.id, parsed)
-    audit.record(session, None, "definition_deployed", actor, now,
-                 data={"key": row.key, "version": row.version, "sha256": digest,
-                       "files": sorted([*bpmn, *dmn, *form_sources])})
-    return row, True
-
-
-def deploy_folder(session: Session, folder: str | Path, actor: User | None,
-                  now: datetime) -> list[tuple[DefinitionVersion, bool]]:
-    """Deploy every BPMN file of ``folder`` with its DMN files and forms."""
-    deployed = []
-    for path in sorted(Path(folder).glob("*.bpmn")):
-        deployed.append(deploy(session, *collect_files([path]), actor, now))
-    return deployed
-
-
-_cache: dict[int, ParsedDefinition] = {}
-_cache_lock = threading.Lock()
-
-
-def _cache_put(version_id: int, parsed: ParsedDefinition) -> None:
-    with _cache_lock:
-        _cache[version_id] = parsed
-
-
-def load(session: Session, version_id: int) -> ParsedDefinition:
-    """The parsed definition of a version, from the cache or parsed once from its sources."""
-    parsed = _cache.get(version_id)
-    if parsed is None:
-        row = session.get(DefinitionVersion, version_id)
-        if row is None:
-            raise NotFound(f"definition version {version_id} does not exist")
-        parsed = parse(row.bpmn, row.dmn, row.forms, row.key)
-        _cache_put(version_id, parsed)
-    return parsed
-
-
-_VERSIONS = select(DefinitionVersion.id, DefinitionVersion.key,
-                   DefinitionVersion.version).where(DefinitionVersion.key == bindparam("key"))
-_LATEST = _VERSIONS.order_by(DefinitionVersion.version.desc()).limit(1)
-_NAMED = _VERSIONS.where(DefinitionVersion.version == bindparam("version"))
-
-
-def find(session: Session, key: str, version: int | None = None):
-    """``(id, key, version)`` of the named version of a process, or of its latest."""
-    query, params = (_LATEST, {"key": key}) if version is None else (
-        _NAMED, {"key": key, "version": version})
-    row = session.connection().execute(query, params).first()
-    if row is None:
-        what = f"version {version} of '{key}'" if version else f"'{key}'"
-        raise NotFound(f"no process definition {what} is deployed")
-    return row
-
-
-def listing(session: Session) -> list[DefinitionVersion]:
-    """All deployed versions, newest first per key."""
-    return list(session.scalars(select(DefinitionVersion).order_by(
-        DefinitionVersion.key, DefinitionVersion.version.desc())))

@@ -1,0 +1,196 @@
+"""Who may do what: one rule per action, written once and used by every front-end.
+
+A rule takes the actor and what they act on and returns ``""`` when allowed, else the reason
+in one line. ``allowed(rule, …)`` gives a bool for pages that show or hide a button;
+``require(rule, …)`` raises Forbidden with the reason. The SQL filters select what a user may
+see, with the same meaning as the rules.
+
+Areas nest by the statistical division code: a user of area A acts in A and every area whose
+code starts with A.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_
+
+from .errors import Forbidden
+from .models import CaseStatus, ItemStatus, Level, WorkItem
+
+
+def within(area_code: str, user_area: str) -> bool:
+    """Whether ``area_code`` is the user's area or lies under it."""
+    return isinstance(area_code, str) and area_code.startswith(user_area)
+
+
+def area_at(level: Level | str, village_code: str) -> str:
+    """The area code at ``level`` that contains the village ``village_code``."""
+    return village_code[:Level(level).code_length]
+
+
+def prefix_range(column, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, written as a range an index can scan under any
+    collation (``LIKE 'p%'`` cannot under PostgreSQL's C.UTF-8 or ICU collations)."""
+    if not prefix:
+        return column.isnot(None)
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def _active(actor) -> str:
+    return "" if actor.active else f"user {actor.username} is deactivated"
+
+
+def _staff(actor) -> str:
+    return _active(actor) or ("" if actor.has_role("staff") else
+                              f"user {actor.username} has no staff role and may only read")
+
+
+def _in_area(actor, area_code: str, what: str) -> str:
+    return "" if within(area_code, actor.area_code) else (
+        f"{what} in area {area_code} is outside {actor.username}'s area {actor.area_code}")
+
+
+# Rules ------------------------------------------------------------------------------------
+
+def work_queue(actor) -> str:
+    """Have a task queue at all: active staff (auditors and administrators only read)."""
+    return _staff(actor)
+
+
+def view_case(actor, case) -> str:
+    """Staff, auditors and administrators read the cases of their area, at any level."""
+    return _active(actor) or _in_area(actor, case.area_code, f"case {case.id}")
+
+
+def view_item(actor, item, case) -> str:
+    """Staff see their level's items in their area; auditors and admins read any there."""
+    reason = view_case(actor, case)
+    if reason:
+        return reason
+    if actor.has_role("auditor") or actor.has_role("admin"):
+        return ""
+    if item.level != actor.level:
+        return f"work item {item.id} is for the {item.level} level"
+    return _in_area(actor, item.area_code, f"work item {item.id}")
+
+
+def _on_item(actor, item) -> str:
+    if item.status != ItemStatus.OPEN.value:
+        return f"work item {item.id} ({item.title}) is already {item.status}"
+    if item.level != actor.level:
+        return (f"work item {item.id} is for the {item.level} level; user {actor.username} "
+                f"works at the {actor.level} level")
+    return _in_area(actor, item.area_code, f"work item {item.id}")
+
+
+def act(actor, item) -> str:
+    """Complete an item: staff of its level and area, unless a colleague has claimed it."""
+    reason = _staff(actor) or _on_item(actor, item)
+    if not reason and item.assignee_id not in (None, actor.id):
+        reason = f"work item {item.id} is claimed by another user"
+    return reason
+
+
+def claim(actor, item) -> str:
+    """Claim an item: as ``act``; claiming one's own item again is allowed."""
+    return act(actor, item)
+
+
+def unclaim(actor, item) -> str:
+    """Give an item back to the group: its holder, or an administrator."""
+    reason = _active(actor)
+    if not reason and not actor.has_role("admin"):
+        reason = _staff(actor) or _on_item(actor, item)
+        if not reason and item.assignee_id not in (None, actor.id):
+            reason = f"work item {item.id} is claimed by another user"
+    return reason
+
+
+def reassign(actor, item, target) -> str:
+    """Hand an item (转办) to a colleague of its level and area: by the one who may act on
+    it, or by an administrator."""
+    reason = _active(actor) or (act(actor, item) if not actor.has_role("admin") else "")
+    if reason:
+        return reason
+    if not target.active or not target.has_role("staff"):
+        return f"user {target.username} is not active staff"
+    return "" if (target.level == item.level and within(item.area_code, target.area_code)
+                  and within(target.area_code, item.area_code)) else (
+        f"user {target.username} does not work at the {item.level} level of area "
+        f"{item.area_code}")
+
+
+def start(actor, area_code: str) -> str:
+    """Start a case: staff, for a village of their area."""
+    return _staff(actor) or _in_area(actor, area_code, "a case")
+
+
+def cancel(actor, case) -> str:
+    """Cancel a running case: county staff of its area."""
+    reason = _staff(actor) or _in_area(actor, case.area_code, f"case {case.id}")
+    if not reason and actor.level != Level.COUNTY.value:
+        reason = "only county staff may cancel a case"
+    if not reason and case.status != CaseStatus.RUNNING.value:
+        reason = f"case {case.id} is already {case.status}"
+    return reason
+
+
+def attach(actor, case, item=None) -> str:
+    """Attach a file: staff of the case's area while it runs; to an item, only its actor."""
+    reason = _staff(actor) or _in_area(actor, case.area_code, f"case {case.id}")
+    if not reason and case.status != CaseStatus.RUNNING.value:
+        reason = f"case {case.id} is {case.status}; files can only be attached to a running case"
+    if not reason and item is not None:
+        reason = act(actor, item)
+    return reason
+
+
+def print_case(actor, case) -> str:
+    """Print a case's trail or sheet: anyone who may read it."""
+    return view_case(actor, case)
+
+
+def view_household(actor, village_code: str) -> str:
+    """Read a household's record: anyone of its area."""
+    return _active(actor) or _in_area(actor, village_code, "the household")
+
+
+def register_household(actor, village_code: str) -> str:
+    """Register a household: staff of its area."""
+    return _staff(actor) or _in_area(actor, village_code, "a household")
+
+
+def deploy(actor) -> str:
+    """Deploy a definition: administrators (or the system itself when ``actor`` is None)."""
+    if actor is None:
+        return ""
+    return _active(actor) or ("" if actor.has_role("admin") else
+                              f"user {actor.username} is not an administrator")
+
+
+administer = deploy
+
+
+# Using the rules --------------------------------------------------------------------------
+
+def allowed(rule, *args) -> bool:
+    """Whether the rule lets the actor act."""
+    return rule(*args) == ""
+
+
+def require(rule, *args) -> None:
+    """Raise Forbidden with the rule's reason unless it allows the action."""
+    reason = rule(*args)
+    if reason:
+        raise Forbidden(reason)
+
+
+# What a user may see, as SQL ----------------------------------------------------------------
+
+def item_filter(actor) -> ColumnElement[bool]:
+    """Work items of the actor's level in the actor's area or below."""
+    return and_(WorkItem.level == actor.level, prefix_range(WorkItem.area_code, actor.area_code))
+
+
+def case_filter(actor, area_column) -> ColumnElement[bool]:
+    """Cases whose area lies in the actor's area."""
+    return prefix_range(area_column, actor.area_code)

@@ -1,0 +1,72 @@
+"""The procedure interface and the facts it gives the pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a case is about: a household, a project…; it decides the case's village."""
+
+    kind: str
+    id: int | None
+    area_code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of a case summary: a label in each language and a value.
+
+    ``form_field`` names a field of the start form whose option labels show the value.
+    """
+
+    key: str
+    label: dict[str, str]
+    value: object
+    form_field: str = ""
+
+    def label_in(self, locale: str) -> str:
+        """The label in ``locale``, Chinese when there is none."""
+        return self.label.get(locale) or self.label.get("zh_CN") or self.key
+
+
+GENERIC_OUTCOMES = {
+    "completed": {"zh_CN": "已办结", "en": "Completed"},
+    "approved": {"zh_CN": "审批通过", "en": "Approved"},
+    "rejected": {"zh_CN": "不予通过", "en": "Not approved"},
+    "cancelled": {"zh_CN": "已撤销", "en": "Cancelled"},
+}
+
+
+@dataclass
+class Procedure:
+    """Defaults for every procedure; subclasses override what differs."""
+
+    name: str = "generic"
+    # Process keys this procedure runs when their definition names no procedure (versions
+    # deployed before the property existed).
+    process_keys: tuple[str, ...] = ()
+    subject_kind: str = ""
+    label: dict = field(default_factory=lambda: {"zh_CN": "流程", "en": "Process"})
+    outcomes: dict = field(default_factory=dict)
+
+    def subject(self, conn, actor, data: dict, key: str) -> Subject:
+        """The subject and village of a new case of process ``key`` from its start data;
+        refuses (NotFound, Forbidden, Conflict, InvalidData) what cannot start."""
+        raise NotImplementedError
+
+    def facts(self, conn, case, data: dict) -> list[Fact]:
+        """The lines that summarise a case on its pages (task, case, print)."""
+        return []
+
+    def ended(self, conn, case, now: datetime) -> None:
+        """Called in the same transaction when a case ends (update registers here)."""
+
+    def outcome_label(self, outcome: str, locale: str) -> str:
+        """The outcome in words."""
+        labels = self.outcomes.get(outcome) or GENERIC_OUTCOMES.get(outcome)
+        if not labels:
+            return outcome
+        return labels.get(locale) or labels["zh_CN"]

@@ -1,0 +1,53 @@
+"""The settings an Engine is built from, read from ``DIXIAN_*`` environment variables."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .db import DEFAULT_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment may set; each field has a safe default."""
+
+    database_url: str = DEFAULT_URL
+    workflows_dir: str = str(ROOT / "workflows")
+    # Parsed definitions kept per process (each a few MB for a large BPMN).
+    definition_cache_size: int = 32
+    # Restored workflows kept per process, keyed by case and exact stored state.
+    workflow_cache_size: int = 256
+    script_time_seconds: float = 2.0
+    script_max_items: int = 10_000_000
+    script_max_int_bits: int = 100_000
+    busy_timeout_ms: int = 30_000
+    timer_batch: int = 100
+    # Seconds before a timer that failed is tried again: doubled per failure up to the cap.
+    timer_retry_seconds: float = 30.0
+    timer_retry_cap_seconds: float = 3600.0
+    upload_max_bytes: int = 10 * 1024 * 1024
+
+    _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
+            "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
+            "workflow_cache_size": "DIXIAN_WORKFLOW_CACHE",
+            "script_time_seconds": "DIXIAN_SCRIPT_SECONDS",
+            "script_max_items": "DIXIAN_SCRIPT_MAX_ITEMS",
+            "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "timer_batch": "DIXIAN_TIMER_BATCH",
+            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES"}
+
+    @classmethod
+    def from_environment(cls, environ=None, **overrides) -> "Settings":
+        """Settings from the environment (``DIXIAN_*``), then ``overrides``."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for name, variable in cls._ENV.items():
+            raw = environ.get(variable)
+            if raw not in (None, ""):
+                kind = types[name]
+                values[name] = int(raw) if kind == "int" else float(raw) if kind == "float" \
+                    else raw
+        return replace(cls(**values), **overrides)

@@ -1,0 +1,315 @@
+"""The one writer: every change to a case, its work items, timers and trail goes through here.
+
+A change to a case starts by reading the case row under a lock (``FOR UPDATE`` on
+PostgreSQL; SQLite's write transaction already holds the database's write lock), so changes
+to one case never interleave and its audit chain never forks. A ``CaseWrite`` then collects
+what changes — the workflow state, work items opened, completed, claimed or cancelled, timer
+rows, audit events — and ``save`` writes it with statements built once at import.
+
+One version rule: the case version moves only when the workflow state moves. A claim, an
+upload or a comment appends to the trail but leaves the version, so a colleague's open form
+stays valid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, delete, insert, or_, select, update
+
+from . import audit
+from .errors import Conflict
+from .models import Attachment, Case, DefinitionVersion, ItemStatus, Timer, WorkItem
+
+CASES, ITEMS, TIMERS = Case.__table__, WorkItem.__table__, Timer.__table__
+VERSIONS, ATTACHMENTS = DefinitionVersion.__table__, Attachment.__table__
+
+
+@dataclass
+class CaseRow:
+    """A case as writes and views need it (the state text included)."""
+
+    id: int
+    definition_id: int
+    definition_sha: str
+    process_key: str
+    subject_kind: str
+    subject_id: int | None
+    title: str
+    area_code: str
+    status: str
+    outcome: str
+    outcome_reason: str
+    deadline_from: date | None
+    deadline: datetime | None
+    deadline_met_at: datetime | None
+    started_by: int
+    started_at: datetime
+    ended_at: datetime | None
+    state: str
+    version: int
+    audit_seq: int
+    audit_head: str
+
+
+@dataclass
+class ItemRow:
+    """A work item row."""
+
+    id: int
+    case_id: int
+    task_id: str
+    task_name: str
+    title: str
+    level: str
+    area_code: str
+    assignee_id: int | None
+    form: str
+    status: str
+    created_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    completed_by: int | None
+
+
+CASE_NAMES = [f.name for f in fields(CaseRow)]
+ITEM_NAMES = [f.name for f in fields(ItemRow)]
+CASE_COLUMNS = [VERSIONS.c.sha256.label("definition_sha") if name == "definition_sha"
+                else CASES.c[name] for name in CASE_NAMES]
+CASE_JOIN = CASES.join(VERSIONS, VERSIONS.c.id == CASES.c.definition_id)
+
+
+def case_row(row, prefix: str = "") -> CaseRow:
+    """A CaseRow from a result row (case columns optionally prefixed)."""
+    return CaseRow(*(getattr(row, prefix + name) for name in CASE_NAMES))
+
+
+def item_row(row) -> ItemRow:
+    """An ItemRow from a result row."""
+    return ItemRow(*(getattr(row, name) for name in ITEM_NAMES))
+
+
+# Statements built once: building and keying a statement costs several times what SQLite
+# takes to run it, and these run on every step of every case.
+_READ_CASE = select(*CASE_COLUMNS).select_from(CASE_JOIN).where(
+    CASES.c.id == bindparam("case_id"))
+LOCK_CASE = _READ_CASE.with_for_update(of=CASES)
+# For the timer service: a case someone else holds is left for the next sweep.
+LOCK_CASE_SKIP = _READ_CASE.with_for_update(of=CASES, skip_locked=True)
+_READ_ITEM = select(*ITEMS.c, *(c.label("c_" + n) for c, n in zip(CASE_COLUMNS, CASE_NAMES))
+                    ).select_from(ITEMS.join(CASE_JOIN, CASES.c.id == ITEMS.c.case_id)
+                                  ).where(ITEMS.c.id == bindparam("item_id"))
+# Only the case row is locked: every writer locks the case first, so item rows need no lock
+# of their own (and locking them too could deadlock against a writer holding the case).
+_LOCK_ITEM = _READ_ITEM.with_for_update(of=CASES)
+
+INSERT_CASE = insert(CASES).returning(CASES.c.id)
+UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("case_id"),
+                                  CASES.c.version == bindparam("old_version")).values(
+    state=bindparam("state"), version=bindparam("new_version"),
+    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
+    status=bindparam("new_status"), outcome=bindparam("new_outcome"),
+    outcome_reason=bindparam("new_reason"), ended_at=bindparam("new_ended_at"),
+    deadline_met_at=bindparam("new_met_at"))
+SET_CASE_HEAD = update(CASES).where(CASES.c.id == bindparam("case_id"),
+                                    CASES.c.audit_seq == bindparam("old_seq")).values(
+    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
+COMPLETE_ITEM = update(ITEMS).where(
+    ITEMS.c.id == bindparam("item_id"), ITEMS.c.status == ItemStatus.OPEN.value,
+    or_(ITEMS.c.assignee_id.is_(None), ITEMS.c.assignee_id == bindparam("user_id"))).values(
+    status=ItemStatus.COMPLETED.value, completed_at=bindparam("now"),
+    completed_by=bindparam("user_id"))
+CANCEL_ITEMS = update(ITEMS).where(
+    ITEMS.c.case_id == bindparam("of_case"),
+    ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True)),
+    ITEMS.c.status == ItemStatus.OPEN.value).values(
+    status=ItemStatus.CANCELLED.value, completed_at=bindparam("now"))
+CANCEL_ALL_ITEMS = update(ITEMS).where(
+    ITEMS.c.case_id == bindparam("of_case"), ITEMS.c.status == ItemStatus.OPEN.value).values(
+    status=ItemStatus.CANCELLED.value, completed_at=bindparam("now"))
+SET_ASSIGNEE = update(ITEMS).where(
+    ITEMS.c.id == bindparam("item_id"), ITEMS.c.status == ItemStatus.OPEN.value,
+    or_(ITEMS.c.assignee_id.is_(None), ITEMS.c.assignee_id == bindparam("expected"))).values(
+    assignee_id=bindparam("assignee"))
+INSERT_ITEMS = insert(ITEMS).returning(ITEMS.c.id, sort_by_parameter_order=True)
+INSERT_TIMERS = insert(TIMERS)
+INSERT_ATTACHMENT = insert(ATTACHMENTS).returning(ATTACHMENTS.c.id)
+DROP_TIMERS = {
+    "all": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                TIMERS.c.fired_at.is_(None)),
+    "deadline": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                     TIMERS.c.kind == "case_deadline",
+                                     TIMERS.c.fired_at.is_(None)),
+    "item": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                 TIMERS.c.work_item_id == bindparam("item_id"),
+                                 TIMERS.c.fired_at.is_(None)),
+    "tasks": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                  TIMERS.c.task_id.in_(bindparam("task_ids", expanding=True)),
+                                  TIMERS.c.fired_at.is_(None)),
+    "cancelled_items": delete(TIMERS).where(
+        TIMERS.c.case_id == bindparam("case_id"), TIMERS.c.fired_at.is_(None),
+        TIMERS.c.work_item_id.in_(select(ITEMS.c.id).where(
+            ITEMS.c.case_id == bindparam("case_id"),
+            ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True))))),
+}
+
+
+def read_case(conn, case_id: int, lock: bool = True) -> CaseRow | None:
+    """The case row, locked for this transaction unless ``lock`` is False."""
+    if not isinstance(case_id, int):
+        return None
+    row = conn.execute(LOCK_CASE if lock else _READ_CASE, {"case_id": case_id}).first()
+    return case_row(row) if row is not None else None
+
+
+def read_item(conn, item_id: int, lock: bool = True) -> tuple[ItemRow | None, CaseRow | None]:
+    """A work item and its case in one query; the case row locked unless ``lock`` is False."""
+    if not isinstance(item_id, int):
+        return None, None
+    row = conn.execute(_LOCK_ITEM if lock else _READ_ITEM, {"item_id": item_id}).first()
+    if row is None:
+        return None, None
+    return item_row(row), case_row(row, "c_")
+
+
+class CaseWrite:
+    """The changes to one case in one transaction, written together by ``save``."""
+
+    def __init__(self, conn, case: CaseRow, now: datetime):
+        self.conn, self.case, self.now = conn, case, now
+        self.events: list[tuple] = []
+        self.checked: list[tuple] = []  # (statement, params, conflict message)
+        self.new_items: list[dict] = []
+        self.new_timers: list[dict] = []
+        self.drop_timers: list[tuple[str, dict]] = []
+        self.cancelled_tasks: list[str] = []
+        self.state: str | None = None
+        self.closed = False  # the case ended in this write
+
+    def audit(self, event: str, actor, data: dict | None = None, comment: str = "",
+              task_name: str = "", work_item_id: int | None = None) -> None:
+        """Append an event to the case's trail."""
+        self.events.append((event, actor, data, comment, task_name, work_item_id))
+
+    def guarded(self, statement, params: dict, conflict: str) -> None:
+        """Run ``statement`` at save; if it changes no row, the save fails with Conflict."""
+        self.checked.append((statement, params, conflict))
+
+    def complete_item(self, item: ItemRow, user_id: int) -> None:
+        """Mark the item completed by the user (unless someone else got there first)."""
+        self.guarded(COMPLETE_ITEM, {"item_id": item.id, "now": self.now, "user_id": user_id},
+                     f"work item {item.id} was completed or claimed by someone else at the "
+                     f"same time")
+        if item.due_at is not None:
+            self.drop_timers.append(("item", {"item_id": item.id}))
+
+    def set_assignee(self, item: ItemRow, assignee: int | None, expected: int | None) -> None:
+        """Give the item to ``assignee`` (None: the group) if it is held by ``expected``."""
+        self.guarded(SET_ASSIGNEE, {"item_id": item.id, "assignee": assignee,
+                                    "expected": expected},
+                     f"work item {item.id} was claimed or completed by someone else first")
+
+    def cancel_tasks(self, task_ids: list[str]) -> None:
+        """Cancel the open items of these tasks (they left the READY state)."""
+        if task_ids:
+            self.cancelled_tasks += task_ids
+            self.drop_timers.append(("cancelled_items", {"task_ids": task_ids}))
+
+    def cancel_all(self) -> None:
+        """Cancel every open item and every pending timer of the case."""
+        self.checked.append((CANCEL_ALL_ITEMS, {"of_case": self.case.id, "now": self.now},
+                             None))
+        self.drop_timers.append(("all", {}))
+
+    def open_item(self, row: dict) -> None:
+        """Open a work item (its id is known after save)."""
+        self.new_items.append(row)
+
+    def add_timer(self, kind: str, due_at: datetime, task_id: str | None = None,
+                  work_item_id: int | None = None) -> None:
+        """Add a pending timer row."""
+        self.new_timers.append({"kind": kind, "due_at": due_at, "fire_at": due_at,
+                                "task_id": task_id, "work_item_id": work_item_id})
+
+    def set_state(self, state: str) -> None:
+        """The workflow moved: store its new state and raise the version."""
+        self.state = state
+
+    def insert_case(self, columns: dict) -> int:
+        """Insert the case row itself (a new case); returns its id."""
+        self.case.id = self.conn.execute(INSERT_CASE, [{**columns, "version": 1,
+                                                        "audit_seq": 0, "audit_head": ""}]
+                                         ).scalar_one()
+        return self.case.id
+
+    def save(self) -> list[ItemRow]:
+        """Write everything; returns the work items opened. Conflict if a guard fails."""
+        conn, case = self.conn, self.case
+        for statement, params, conflict in self.checked:
+            result = conn.execute(statement, params)
+            if conflict is not None and result.rowcount != 1:
+                raise Conflict(conflict)
+        if self.cancelled_tasks:
+            conn.execute(CANCEL_ITEMS, {"of_case": case.id, "task_ids": self.cancelled_tasks,
+                                        "now": self.now})
+        created = self._insert_items()
+        for kind, params in self.drop_timers:
+            conn.execute(DROP_TIMERS[kind], {"case_id": case.id, **params})
+        if self.new_timers:
+            conn.execute(INSERT_TIMERS, [{"case_id": case.id, "fired_at": None, "attempts": 0,
+                                          "last_error": "", **t} for t in self.new_timers])
+        old_seq = case.audit_seq
+        rows = self._chain()
+        if rows:
+            conn.execute(audit.INSERT_EVENTS, rows)
+        if self.state is not None:
+            self._update_case(old_seq)
+        elif rows:
+            result = conn.execute(SET_CASE_HEAD, {"case_id": case.id, "old_seq": old_seq,
+                                                  "new_seq": case.audit_seq,
+                                                  "new_head": case.audit_head})
+            if result.rowcount != 1:
+                raise Conflict(f"case {case.id} was changed by someone else at the same time")
+        return created
+
+    def _insert_items(self) -> list[ItemRow]:
+        if not self.new_items:
+            return []
+        rows = [{"case_id": self.case.id, "assignee_id": None, "status": ItemStatus.OPEN.value,
+                 "created_at": self.now, "completed_at": None, "completed_by": None, **row}
+                for row in self.new_items]
+        ids = self.conn.execute(INSERT_ITEMS, rows).scalars().all()
+        items = [ItemRow(**{"id": i, **row}) for i, row in zip(ids, rows)]
+        for item in items:
+            if item.due_at is not None:
+                self.add_timer("task_due", item.due_at, work_item_id=item.id)
+        return items
+
+    def _chain(self) -> list[dict]:
+        case, rows = self.case, []
+        for event, actor, data, comment, task_name, item_id in self.events:
+            row = audit.entry(case.id, case.audit_seq + 1, case.audit_head or audit.GENESIS,
+                              event, actor, self.now, data, comment, task_name, item_id)
+            case.audit_seq, case.audit_head = row["seq"], row["hash"]
+            rows.append(row)
+        self.events = []
+        return rows
+
+    def _update_case(self, old_seq: int) -> None:
+        case = self.case
+        result = self.conn.execute(UPDATE_CASE, {
+            "case_id": case.id, "old_version": case.version, "state": self.state,
+            "new_version": case.version + 1, "new_seq": case.audit_seq,
+            "new_head": case.audit_head, "new_status": case.status,
+            "new_outcome": case.outcome, "new_reason": case.outcome_reason,
+            "new_ended_at": case.ended_at, "new_met_at": case.deadline_met_at})
+        if result.rowcount != 1:
+            raise Conflict(f"case {case.id} was changed by someone else at the same time; "
+                           f"reload and try again")
+        case.version += 1
+        case.state = self.state
+
+
+def insert_attachment(conn, row: dict) -> int:
+    """Store an attachment's content and metadata; returns its id."""
+    return conn.execute(INSERT_ATTACHMENT, [row]).scalar_one()

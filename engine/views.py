@@ -1,0 +1,252 @@
+"""Read models: what pages, the JSON API, the CLI and printouts show, built once here.
+
+Each view is a plain frozen dataclass; front-ends render or serialise it and never query the
+tables themselves. Inboxes and counts read work item rows, never the serialized state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, bindparam, case as when, func, select
+
+from . import audit, policy
+from .calendar import TIMEZONE
+from .errors import InvalidData
+from .models import Attachment, Case, CaseStatus, ItemStatus, User, WorkItem
+from .store import CASE_COLUMNS, CASE_JOIN, CaseRow, ItemRow, case_row, item_row
+
+ITEMS, CASES, USERS = WorkItem.__table__, Case.__table__, User.__table__
+ATTACHMENTS = Attachment.__table__
+INBOX_VIEWS = ("mine", "unclaimed", "overdue", "today", "done", "all")
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A work item as lists and pages show it."""
+
+    id: int
+    case_id: int
+    task_name: str
+    title: str
+    level: str
+    area_code: str
+    status: str
+    form: str
+    assignee_id: int | None
+    assignee: str
+    created_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    completed_by: int | None
+    completed_by_name: str
+    case_title: str
+    process_key: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of one inbox view, with the counts of every view."""
+
+    view: str
+    page: int
+    page_size: int
+    items: list[ItemView]
+    has_next: bool
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CaseBrief:
+    """What lists and headers show of a case."""
+
+    id: int
+    process_key: str
+    title: str
+    subject_kind: str
+    subject_id: int | None
+    area_code: str
+    status: str
+    outcome: str
+    outcome_reason: str
+    deadline_from: date | None
+    deadline: datetime | None
+    deadline_met_at: datetime | None
+    started_at: datetime
+    ended_at: datetime | None
+    version: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One event of a case's trail."""
+
+    seq: int
+    at: datetime
+    event: str
+    actor_id: int | None
+    actor: str
+    task_name: str
+    work_item_id: int | None
+    data: dict
+    comment: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    """An attachment's metadata (its content is read separately)."""
+
+    id: int
+    case_id: int
+    work_item_id: int | None
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: int
+    uploaded_at: datetime
+
+
+def is_overdue(case: CaseRow, now: datetime) -> bool:
+    """Whether a running case has passed its overall deadline without meeting it."""
+    return (case.status == CaseStatus.RUNNING.value and case.deadline is not None
+            and case.deadline_met_at is None and case.deadline < now)
+
+
+def brief(case: CaseRow, now: datetime) -> CaseBrief:
+    """The CaseBrief of a case row."""
+    return CaseBrief(case.id, case.process_key, case.title, case.subject_kind, case.subject_id,
+                     case.area_code, case.status, case.outcome, case.outcome_reason,
+                     case.deadline_from, case.deadline, case.deadline_met_at, case.started_at,
+                     case.ended_at, case.version, is_overdue(case, now))
+
+
+def names(conn, ids) -> dict[int, str]:
+    """Display names of users by id."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = conn.execute(select(USERS.c.id, USERS.c.display_name, USERS.c.username).where(
+        USERS.c.id.in_(ids)))
+    return {r.id: r.display_name or r.username for r in rows}
+
+
+def item_views(conn, rows: list[ItemRow], now: datetime, titles: dict | None = None
+               ) -> list[ItemView]:
+    """ItemViews of item rows; ``titles`` maps case id to (title, process key)."""
+    if titles is None:
+        ids = {r.case_id for r in rows}
+        titles = {r.id: (r.title, r.process_key) for r in conn.execute(
+            select(CASES.c.id, CASES.c.title, CASES.c.process_key).where(
+                CASES.c.id.in_(ids)))} if ids else {}
+    who = names(conn, [r.assignee_id for r in rows] + [r.completed_by for r in rows])
+    return [ItemView(r.id, r.case_id, r.task_name, r.title, r.level, r.area_code, r.status,
+                     r.form, r.assignee_id, who.get(r.assignee_id, ""), r.created_at, r.due_at,
+                     r.completed_at, r.completed_by, who.get(r.completed_by, ""),
+                     *titles.get(r.case_id, ("", "")),
+                     r.status == ItemStatus.OPEN.value and r.due_at is not None
+                     and r.due_at < now) for r in rows]
+
+
+def end_of_today(now: datetime) -> datetime:
+    """Midnight at the end of today, China time."""
+    local = now.astimezone(TIMEZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def _inbox_query(actor, view: str, now: datetime):
+    columns = (*ITEMS.c, CASES.c.title.label("case_title"), CASES.c.process_key)
+    joined = ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)
+    if view == "done":
+        return select(*columns).select_from(joined).where(
+            ITEMS.c.completed_by == actor.id).order_by(ITEMS.c.completed_at.desc(),
+                                                       ITEMS.c.id.desc())
+    query = select(*columns).select_from(joined).where(
+        ITEMS.c.status == ItemStatus.OPEN.value, policy.item_filter(actor))
+    if view == "mine":
+        query = query.where(ITEMS.c.assignee_id == actor.id)
+    elif view == "unclaimed":
+        query = query.where(ITEMS.c.assignee_id.is_(None))
+    elif view == "overdue":
+        query = query.where(ITEMS.c.due_at < now)
+    elif view == "today":
+        query = query.where(ITEMS.c.due_at >= now, ITEMS.c.due_at < end_of_today(now))
+    overdue_first = when((ITEMS.c.due_at < now, 0), else_=1)
+    no_due_last = when((ITEMS.c.due_at.is_(None), 1), else_=0)
+    return query.order_by(overdue_first, no_due_last, ITEMS.c.due_at, ITEMS.c.id)
+
+
+def inbox(conn, actor, view: str, now: datetime, page: int = 1, size: int = 25
+          ) -> InboxPage:
+    """One page of the actor's inbox: overdue first, then by due time."""
+    if view not in INBOX_VIEWS:
+        raise InvalidData(f"unknown inbox view {view!r}: one of {', '.join(INBOX_VIEWS)}",
+                          {"view": "invalid"})
+    if not policy.allowed(policy.work_queue, actor):
+        return InboxPage(view, page, size, [], False, {})
+    rows = conn.execute(_inbox_query(actor, view, now).limit(size + 1)
+                        .offset((page - 1) * size)).all()
+    titles = {r.case_id: (r.case_title, r.process_key) for r in rows}
+    items = item_views(conn, [item_row(r) for r in rows[:size]], now, titles)
+    return InboxPage(view, page, size, items, len(rows) > size, counts(conn, actor, now))
+
+
+def counts(conn, actor, now: datetime) -> dict[str, int]:
+    """How many items each inbox view holds (done counts what the actor completed)."""
+    if not policy.allowed(policy.work_queue, actor):
+        return {}
+    is_open = and_(ITEMS.c.status == ItemStatus.OPEN.value, policy.item_filter(actor))
+    total = func.count()
+    row = conn.execute(select(
+        total,
+        func.sum(when((ITEMS.c.assignee_id == actor.id, 1), else_=0)),
+        func.sum(when((ITEMS.c.assignee_id.is_(None), 1), else_=0)),
+        func.sum(when((ITEMS.c.due_at < now, 1), else_=0)),
+        func.sum(when((and_(ITEMS.c.due_at >= now, ITEMS.c.due_at < end_of_today(now)), 1),
+                      else_=0)),
+    ).where(is_open)).one()
+    done = conn.execute(select(func.count()).where(ITEMS.c.completed_by == actor.id)).scalar()
+    return {"mine": row[1] or 0, "unclaimed": row[2] or 0, "overdue": row[3] or 0,
+            "today": row[4] or 0, "done": done or 0, "all": row[0] or 0}
+
+
+_ITEMS_OF_CASE = select(ITEMS).where(ITEMS.c.case_id == bindparam("case_id")).order_by(
+    ITEMS.c.created_at, ITEMS.c.id)
+
+
+def items_of(conn, case_id: int) -> list[ItemRow]:
+    """All work items of a case in order of creation."""
+    return [item_row(r) for r in conn.execute(_ITEMS_OF_CASE, {"case_id": case_id})]
+
+
+def trail(conn, case_id: int) -> list[TrailEntry]:
+    """A case's events with the actors' display names."""
+    rows = audit.trail(conn, case_id)
+    who = names(conn, [r.actor_id for r in rows])
+    return [TrailEntry(r.seq, r.at, r.event, r.actor_id,
+                       who.get(r.actor_id) or r.actor_name, r.task_name, r.work_item_id,
+                       r.data, r.comment, r.hash) for r in rows]
+
+
+_ATTACHMENTS_OF = select(*(c for c in ATTACHMENTS.c if c.name != "content")).where(
+    ATTACHMENTS.c.case_id == bindparam("case_id")).order_by(ATTACHMENTS.c.uploaded_at,
+                                                            ATTACHMENTS.c.id)
+
+
+def attachments(conn, case_id: int) -> list[AttachmentView]:
+    """The case's attachments (without their content), oldest first."""
+    return [AttachmentView(r.id, r.case_id, r.work_item_id, r.kind, r.filename,
+                           r.content_type, r.size, r.sha256, r.uploaded_by, r.uploaded_at)
+            for r in conn.execute(_ATTACHMENTS_OF, {"case_id": case_id})]
+
+
+def cases_of_subject(conn, kind: str, subject_id: int, now: datetime) -> list[CaseBrief]:
+    """The cases about one subject, newest first."""
+    rows = conn.execute(select(*CASE_COLUMNS).select_from(CASE_JOIN).where(
+        CASES.c.subject_kind == kind, CASES.c.subject_id == subject_id).order_by(
+        CASES.c.started_at.desc(), CASES.c.id.desc()))
+    return [brief(case_row(r), now) for r in rows]
