@@ -1,14 +1,12 @@
 """Deploying definitions: versions, the sha256 rule, the spec cache and refusals."""
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-
-from engine import definitions
-from engine.errors import InvalidDefinition
+from engine import InvalidDefinition, parsing
 from engine.models import AuditEvent, DefinitionVersion
 
-from support import NOW
+from support import NOW, count, rows
 
 HERE = Path(__file__).parent
 REVIEW = HERE / "fixtures" / "review.bpmn"
@@ -16,60 +14,63 @@ FORMS = HERE / "fixtures" / "forms"
 
 
 def sources():
-    return definitions.collect_files([REVIEW])
+    return parsing.collect_files([REVIEW])
 
 
-def count(db, model):
-    return db.scalar(select(func.count()).select_from(model))
-
-
-def test_deploy_creates_version_one_with_hash_and_audit(db):
+def test_deploy_creates_version_one_with_hash_and_audit(eng):
     bpmn, dmn, forms = sources()
-    row, created = definitions.deploy(db, bpmn, dmn, forms, None, NOW)
+    row, created = eng.deploy(bpmn, dmn, forms, None, NOW)
     assert created and (row.key, row.version) == ("review", 1)
-    assert len(row.sha256) == 64 and set(row.forms) == {"review/declare.json",
-                                                          "review/decide.json"}
-    event = db.scalars(select(AuditEvent)).one()
+    assert len(row.sha256) == 64 and set(eng.registry.sources(
+        eng.database.connect(), row.id)["forms"]) == {"review/declare.json",
+                                                      "review/decide.json"}
+    event, = rows(eng, AuditEvent)
     assert event.event == "definition_deployed" and event.data["sha256"] == row.sha256
 
 
-def test_same_files_make_no_new_version_and_changed_files_do(db):
+def test_same_files_make_no_new_version_and_changed_files_do(eng):
     bpmn, dmn, forms = sources()
-    first, _ = definitions.deploy(db, bpmn, dmn, forms, None, NOW)
-    again, created = definitions.deploy(db, dict(bpmn), dict(dmn), dict(forms), None, NOW)
+    first, _ = eng.deploy(bpmn, dmn, forms, None, NOW)
+    again, created = eng.deploy(dict(bpmn), dict(dmn), dict(forms), None, NOW)
     assert not created and again.id == first.id
     changed = {"review.bpmn": bpmn["review.bpmn"].replace("申报", "农户申报")}
-    second, created = definitions.deploy(db, changed, dmn, forms, None, NOW)
+    second, created = eng.deploy(changed, dmn, forms, None, NOW)
     assert created and second.version == 2 and second.sha256 != first.sha256
-    assert definitions.find(db, "review").version == 2
-    assert definitions.find(db, "review", 1).id == first.id
+    assert eng.definition("review")[0].version == 2
+    assert eng.definition("review", 1)[0].id == first.id
 
 
-def test_parsed_specs_are_cached_per_version(db, monkeypatch):
+def test_parsed_specs_are_cached_per_version_and_the_cache_is_bounded(eng, monkeypatch):
     bpmn, dmn, forms = sources()
-    row, _ = definitions.deploy(db, bpmn, dmn, forms, None, NOW)
-    definitions._cache.clear()
+    row, _ = eng.deploy(bpmn, dmn, forms, None, NOW)
+    eng.registry._cache.clear()
     calls = []
-    real = definitions.parse
-    monkeypatch.setattr(definitions, "parse", lambda *a, **k: calls.append(1) or real(*a, **k))
-    first = definitions.load(db, row.id)
-    assert definitions.load(db, row.id) is first
+    real = parsing.parse
+    monkeypatch.setattr(parsing, "parse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with eng.database.connect() as conn:
+        first = eng.registry.load(conn, row.id)
+        assert eng.registry.load(conn, row.id) is first
     assert len(calls) == 1
+    eng.registry.cache_size = 2
+    for n in range(3):
+        eng.deploy({"review.bpmn": bpmn["review.bpmn"].replace("申报", f"申报{n}")}, dmn,
+                   forms, None, NOW)
+    assert len(eng.registry._cache) == 2
 
 
-def test_task_levels_come_from_lanes_in_chinese_and_the_level_property(db):
-    parsed = definitions.parse(*sources())
-    levels = {name: info.level.value for name, info in parsed.user_tasks.items()}
+def test_task_levels_come_from_lanes_in_chinese_and_the_level_property():
+    parsed = parsing.parse(*sources())
+    levels = {name: info.level.value for name, info in parsed.steps.items()}
     # lanes 村 and 乡镇; county_approval sits in the 乡镇 lane but says level=county
     assert levels == {"declare": "village", "township_review": "township",
                       "county_approval": "county"}
-    assert parsed.user_tasks["township_review"].due_days == 3
+    assert parsed.steps["township_review"].due_days == 3
     assert parsed.outcomes == {"approved": "approved", "rejected": "rejected"}
 
 
 def refused(bpmn_text, forms=None, name="bad.bpmn"):
     with pytest.raises(InvalidDefinition) as err:
-        definitions.parse({name: bpmn_text}, {}, forms if forms is not None else {})
+        parsing.parse({name: bpmn_text}, {}, forms if forms is not None else {})
     return str(err.value)
 
 
@@ -119,19 +120,79 @@ def test_entities_and_doctype_are_refused():
 
 
 def test_oversize_file_is_refused():
-    assert "larger than" in refused("<a>" + " " * (definitions.MAX_FILE_BYTES + 1) + "</a>")
+    assert "larger than" in refused("<a>" + " " * (parsing.MAX_FILE_BYTES + 1) + "</a>")
 
 
-def test_refused_deploy_writes_nothing(db):
+def test_refused_deploy_writes_nothing(eng):
     bpmn, dmn, forms = sources()
     forms.pop("review/declare.json")
     with pytest.raises(InvalidDefinition):
-        definitions.deploy(db, bpmn, dmn, forms, None, NOW)
-    assert count(db, DefinitionVersion) == 0 and count(db, AuditEvent) == 0
+        eng.deploy(bpmn, dmn, forms, None, NOW)
+    assert count(eng, DefinitionVersion) == 0 and count(eng, AuditEvent) == 0
 
 
-def test_workflows_folder_deploys(deploy):
-    row = deploy("workflows/monitoring_identification.bpmn")
-    assert row.key == "monitoring_identification"
-    assert {"eligibility.dmn", "monitoring_lines.dmn"} <= set(row.dmn)
-    assert "identification/declaration.json" in row.forms
+def test_workflows_folder_deploys(eng):
+    (row, created), = eng.deploy_folder("workflows", now=NOW)
+    assert created and row.key == "monitoring_identification"
+    with eng.database.connect() as conn:
+        files = eng.registry.sources(conn, row.id)
+    assert {"eligibility.dmn", "monitoring_lines.dmn"} <= set(files["dmn"])
+    assert "identification/declaration.json" in files["forms"]
+
+
+@pytest.mark.parametrize("ref", ["/etc/dixian/secret.json", "../../outside.json",
+                                 "review/../../x.json", "C:\\x.json"])
+def test_form_references_stay_inside_the_forms_folder(ref):
+    """A form reference is a relative name inside the definition's forms: never a path out."""
+    bpmn, _, forms = sources()
+    text = bpmn["review.bpmn"].replace("review/declare.json", ref)
+    assert "inside the forms folder" in refused(text, {**forms, ref: "{}"})
+    assert ref not in parsing.collect_files([_write(text)])[2]
+
+
+def _write(text: str) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "forms").mkdir()
+    (folder / "outside.json").write_text('{"schema": {}}', encoding="utf-8")
+    path = folder / "review.bpmn"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("attribute", ["preScript", "postScript"])
+def test_pre_and_post_scripts_are_checked_at_deploy(attribute):
+    bpmn, _, forms = sources()
+    text = bpmn["review.bpmn"].replace(
+        '<spiffworkflow:property name="form" value="review/declare.json"/>\n'
+        '      </spiffworkflow:properties>',
+        '<spiffworkflow:property name="form" value="review/declare.json"/>\n'
+        f'      </spiffworkflow:properties><spiffworkflow:{attribute}>import os'
+        f'</spiffworkflow:{attribute}>')
+    assert "imports are not allowed" in refused(text, forms)
+
+
+def test_tasks_in_subprocesses_and_event_subprocesses_get_work_items(eng, deploy, users):
+    """Defect: a user or manual task inside a subprocess crashed the start with a KeyError."""
+    deploy("tests/engine/fixtures/subprocess_tasks.bpmn")
+    started = eng.start("subprocess_tasks", users["village11"], {}, NOW)
+    assert [(i.task_name, i.level) for i in started.items] == [("inner_check", "village")]
+    done = eng.complete(started.items[0].id, users["village11"], {}, NOW)
+    assert [(i.task_name, i.level) for i in done.items] == [("inner_sign", "township")]
+    eng.fire_due(NOW + timedelta(days=2))  # the event subprocess's timer starts it
+    open_items = {i.task_name for i in eng.case(started.case.id, users["county1"]).items
+                  if i.status == "open"}
+    assert open_items == {"inner_sign", "esc_follow_up"}
+    done = eng.complete(done.items[0].id, users["township1"], {}, NOW + timedelta(days=2))
+    assert [i.task_name for i in done.items] == ["county_note"]
+
+
+def test_a_task_without_level_inside_a_subprocess_is_refused_at_deploy():
+    text = (HERE / "fixtures" / "subprocess_tasks.bpmn").read_text(encoding="utf-8").replace(
+        '<spiffworkflow:property name="level" value="township"/>\n        </spiffworkflow:'
+        'properties></bpmn:extensionElements>\n        <bpmn:incoming>g2', '</spiffworkflow:'
+        'properties></bpmn:extensionElements>\n        <bpmn:incoming>g2')
+    message = refused(text, {}, name="subprocess_tasks.bpmn")
+    assert message.startswith("subprocess_tasks.bpmn: element inner_sign: ManualTask has no "
+                              "acting level")

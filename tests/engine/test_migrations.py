@@ -9,3 +9,58 @@ def test_migrations_match_the_models(db_engine):
     with db_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
+    """0001 → 0002 moves identification data into generic subjects and keeps chains valid."""
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import text
+
+    from engine import Settings, build_engine
+    from engine.db import make_engine, migrate
+
+    from conftest import CHEAP_HASHER
+
+    url = f"sqlite:///{tmp_path}/old.sqlite"
+    database = make_engine(url)
+    migrate(database, "0001")
+    now = datetime(2026, 11, 1, 2, tzinfo=timezone.utc)
+    with database.begin() as conn:
+        conn.execute(text("INSERT INTO areas VALUES ('360799', '示范县', 'county', NULL)"))
+        conn.execute(text("INSERT INTO users (id, username, display_name, level, area_code, "
+                          "roles, password_hash, locale, active, created_at) VALUES (1, 'c', "
+                          "'c', 'county', '360799', 'staff', 'x', 'zh_CN', 1, :t)"), {"t": now})
+        conn.execute(text("INSERT INTO households (id, head_name, id_number, members, "
+                          "village_code, household_type, phone, created_at) VALUES (7, '王建国', "
+                          "'360799196503124515', 4, '360799', '', '', :t)"), {"t": now})
+        conn.execute(text("INSERT INTO definition_versions (id, key, version, name, sha256, "
+                          "bpmn, dmn, forms, deployed_at) VALUES (1, 'k', 1, 'k', 'abc', '{}', "
+                          "'{}', '{}', :t)"), {"t": now})
+        conn.execute(text("INSERT INTO cases (id, definition_id, process_key, household_id, "
+                          "area_code, status, outcome, outcome_reason, discovery_date, deadline,"
+                          " started_by, started_at, state, version, audit_seq, audit_head) "
+                          "VALUES (3, 1, 'k', 7, '360799', 'running', '', '', '2026-10-30', :t,"
+                          " 1, :t, '{}', 4, 0, '')"), {"t": now})
+        conn.execute(text("INSERT INTO timers (case_id, kind, due_at) VALUES "
+                          "(3, 'case_deadline', :t)"), {"t": now})
+    old = build_engine(Settings(database_url=url), database=database,
+                       password_hasher=CHEAP_HASHER)
+    # Two global events written the old way (no head row yet).
+    from engine import audit
+
+    with database.begin() as conn:
+        first = audit.entry(None, 1, audit.GENESIS, "login", None, now)
+        second = audit.entry(None, 2, first["hash"], "login", None, now)
+        conn.execute(audit.INSERT_EVENTS, [first, second])
+    migrate(database)
+    with database.connect() as conn:
+        case = conn.execute(text("SELECT subject_kind, subject_id, title, deadline_from, "
+                                 "version FROM cases WHERE id = 3")).one()
+        timer = conn.execute(text("SELECT fire_at, due_at, attempts FROM timers")).one()
+    assert (case.subject_kind, case.subject_id, case.title, case.version) == (
+        "household", 7, "王建国", 4)
+    assert str(case.deadline_from) == str(date(2026, 10, 30))
+    assert timer.fire_at == timer.due_at and timer.attempts == 0
+    assert old.verify(None).ok and old.verify(None).events == 2
+    database.dispose()
