@@ -1,10 +1,12 @@
 """Scenario tests of monitoring-object identification (识别纳入) through the engine.
 
 Unlike test_identification_definition.py (plain SpiffWorkflow in memory), every step here goes
-through ``engine.cases`` with persistence: each engine call is committed and the workflow
-cache is cleared, so the next step restores the workflow from the stored state (a
-save-restore round trip per step). Timers fire through ``engine.timers.fire_due`` with an
-explicit ``now``; nothing sleeps and nothing reads the wall clock.
+through the ``Engine`` verbs with persistence: each verb commits its own transaction and the
+workflow cache (``eng.runner.cache``) is cleared before and after it, so every step restores
+the workflow from the stored state (a save-restore round trip per step). Timers fire through
+``eng.fire_due`` with an explicit ``now``; nothing sleeps and nothing reads the wall clock.
+Rows are read with SQLAlchemy Core through ``eng.database``; trails and verifications through
+the read verbs, as the auditor sees them.
 
 Demo data (tests/conftest.py): county 360799; township1 = 360799100 with village11 =
 360799100001 (households 1, 2) and village12 = 360799100002 (household 3); township2 =
@@ -18,9 +20,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit, calendars, cases, households, runtime, timers, work_items
-from engine.errors import Conflict, Forbidden, InvalidData
+from engine import Conflict, Forbidden, InvalidData
 from engine.models import AuditEvent, Case, Household, Timer, WorkItem
+
+CASES, ITEMS, TIMERS = Case.__table__, WorkItem.__table__, Timer.__table__
+EVENTS, HOUSEHOLDS = AuditEvent.__table__, Household.__table__
 
 CST = ZoneInfo("Asia/Shanghai")
 BPMN = "workflows/monitoring_identification.bpmn"
@@ -76,82 +80,103 @@ ACTOR = {"home_check": "village11", "village_review": "village11", "post_publici
          "confirm_aid_township": "township1"}
 
 
-def counts(session) -> dict[str, int]:
+def rows(eng, query) -> list:
+    """The rows of a Core query, read in a connection of their own."""
+    with eng.database.connect() as conn:
+        return conn.execute(query).all()
+
+
+def counts(eng) -> dict[str, int]:
     """Rows that any engine call could add or change."""
-    return {
-        "cases": session.scalar(select(func.count()).select_from(Case)),
-        "work_items": session.scalar(select(func.count()).select_from(WorkItem)),
-        "open_items": session.scalar(select(func.count()).select_from(WorkItem)
-                                     .where(WorkItem.status == "open")),
-        "audit_events": session.scalar(select(func.count()).select_from(AuditEvent)),
-        "timers": session.scalar(select(func.count()).select_from(Timer)),
-        "households": session.scalar(select(func.count()).select_from(Household)),
-    }
+    def count(table, *where):
+        return rows(eng, select(func.count()).select_from(table).where(*where))[0][0]
+    return {"cases": count(CASES), "work_items": count(ITEMS),
+            "open_items": count(ITEMS, ITEMS.c.status == "open"),
+            "audit_events": count(EVENTS), "timers": count(TIMERS),
+            "households": count(HOUSEHOLDS)}
+
+
+def case_states(eng) -> dict[int, tuple]:
+    """What a change to any case would move: version, state, status, trail length."""
+    return {r.id: (r.version, r.state, r.status, r.audit_seq) for r in rows(
+        eng, select(CASES.c.id, CASES.c.version, CASES.c.state, CASES.c.status,
+                    CASES.c.audit_seq))}
+
+
+def cold(eng, action):
+    """Run an engine verb with an empty workflow cache, and empty it again afterwards: the
+    verb restores the workflow from the stored state, and so does the next one."""
+    eng.runner.cache.clear()
+    try:
+        return action()
+    finally:
+        eng.runner.cache.clear()
 
 
 class Driver:
-    """Drives one case through the engine, one committed, cache-cleared step at a time."""
+    """Drives one case through the engine, one committed step at a time, each step restoring
+    the workflow from the database (the cache is cleared before and after every verb)."""
 
-    def __init__(self, session, users, case_id: int):
-        self.session, self.users, self.case_id = session, users, case_id
+    def __init__(self, eng, users, case_id: int):
+        self.eng, self.users, self.case_id = eng, users, case_id
 
     @classmethod
-    def start(cls, session, users, now=None, user="village11", key=KEY, **data):
+    def start(cls, eng, users, now=None, user="village11", key=KEY, **data):
         declaration = dict(DECLARATION, **data) if key == KEY else data
-        case, created = cases.start_case(session, key, users[user], declaration,
-                                         now or cst(2026, 11, 16, 9))
-        driver = cls(session, users, case.id)
-        driver.commit()
-        driver.started_items = created
+        started = cold(eng, lambda: eng.start(key, users[user], declaration,
+                                              now=now or cst(2026, 11, 16, 9)))
+        driver = cls(eng, users, started.case.id)
+        driver.started_items = started.items
         return driver
-
-    def commit(self):
-        self.session.commit()
-        runtime.CACHE.clear()
-        self.session.expire_all()
 
     # --- reading -------------------------------------------------------------------------
     @property
-    def case(self) -> Case:
-        return self.session.get(Case, self.case_id)
+    def case(self):
+        return rows(self.eng, select(CASES).where(CASES.c.id == self.case_id))[0]
 
-    def items(self, status=None) -> list[WorkItem]:
-        query = select(WorkItem).where(WorkItem.case_id == self.case_id)
+    def items(self, status=None) -> list:
+        query = select(ITEMS).where(ITEMS.c.case_id == self.case_id)
         if status:
-            query = query.where(WorkItem.status == status)
-        return list(self.session.scalars(query.order_by(WorkItem.id)))
+            query = query.where(ITEMS.c.status == status)
+        return rows(self.eng, query.order_by(ITEMS.c.id))
+
+    def item_by_id(self, item_id: int):
+        return rows(self.eng, select(ITEMS).where(ITEMS.c.id == item_id))[0]
+
+    def timers(self, *where) -> list:
+        return rows(self.eng, select(TIMERS).where(TIMERS.c.case_id == self.case_id, *where)
+                    .order_by(TIMERS.c.id))
 
     def open_names(self, paperwork_only=False) -> list[str]:
         names = sorted(i.task_name for i in self.items("open"))
         return [n for n in names if n not in AID_TASKS] if paperwork_only else names
 
-    def item(self, task_name) -> WorkItem:
+    def item(self, task_name):
         found = [i for i in self.items("open") if i.task_name == task_name]
         assert len(found) == 1, f"{task_name} is not open once; open: {self.open_names()}"
         return found[0]
 
-    def trail(self) -> list[AuditEvent]:
-        return audit.trail(self.session, self.case_id)
+    def trail(self) -> list:
+        return self.eng.trail(self.case_id, self.users["auditor"])
 
     def events(self) -> list[str]:
         return [e.event for e in self.trail()]
 
     def assert_verified(self):
-        check = audit.verify(self.session, self.case_id)
+        check = self.eng.verify(self.case_id, self.users["auditor"])
         assert check.ok, check.problem
         assert check.events == len(self.trail()) > 0
 
     # --- acting --------------------------------------------------------------------------
-    def complete(self, task_name, data, now, user=None, **kw) -> list[WorkItem]:
+    def complete(self, task_name, data, now, user=None, **kw) -> list:
         item = self.item(task_name)
-        created = cases.complete(self.session, item.id, self.users[user or ACTOR[task_name]],
-                                 data, now, **kw)
-        self.commit()
-        return created
+        done = cold(self.eng, lambda: self.eng.complete(
+            item.id, self.users[user or ACTOR[task_name]], data, now=now, **kw))
+        assert done.case_id == self.case_id
+        return done.items
 
-    def fire(self, now) -> timers.Sweep:
-        sweep = timers.fire_due(self.session, now)
-        self.commit()
+    def fire(self, now):
+        sweep = cold(self.eng, lambda: self.eng.fire_due(now))
         assert sweep.failed == []
         return sweep
 
@@ -188,25 +213,25 @@ def identification(deploy, users):
 
 
 @pytest.fixture
-def start(db, identification):
+def start(eng, identification):
     def _start(**kw):
-        return Driver.start(db, identification, **kw)
+        return Driver.start(eng, identification, **kw)
     return _start
 
 
-def assert_item(item: WorkItem, level: str, area: str):
+def assert_item(item, level: str, area: str):
     assert (item.level, item.area_code) == (level, area), item.task_name
 
 
 # =======================================================================================
 # Paths
 
-def test_straight_approval(db, start):
+def test_straight_approval(eng, start):
     c = start()
     case = c.case
-    assert (case.status, case.outcome, case.area_code, case.household_id) == (
-        "running", "", VILLAGE11, 1)
-    assert case.discovery_date == date(2026, 11, 16)
+    assert (case.status, case.outcome, case.area_code, case.subject_kind, case.subject_id) == (
+        "running", "", VILLAGE11, "household", 1)
+    assert case.deadline_from == date(2026, 11, 16)
     assert case.deadline == end_of_day(2026, 12, 1)          # discovery + 15 natural days
     assert [i.task_name for i in c.started_items] == ["home_check"]
     assert_item(c.item("home_check"), "village", VILLAGE11)
@@ -217,8 +242,7 @@ def test_straight_approval(db, start):
     c.complete("village_review", VILLAGE_APPROVE, cst(2026, 11, 17))
     c.complete("post_publicity", PUBLICITY, cst(2026, 11, 17, 16))
     assert_item(c.item("publicity_objections"), "village", VILLAGE11)
-    bpmn_timers = db.scalars(select(Timer).where(Timer.case_id == c.case_id,
-                                                 Timer.kind == "bpmn_timer")).all()
+    bpmn_timers = c.timers(TIMERS.c.kind == "bpmn_timer")
     assert [t.due_at for t in bpmn_timers] == [PUBLICITY_END]
 
     # one minute before the publicity period ends nothing moves
@@ -250,8 +274,7 @@ def test_straight_approval(db, start):
     assert (case.status, case.outcome, case.outcome_reason) == ("completed", "approved", "")
     assert case.ended_at == cst(2026, 11, 25, 12)
     assert c.open_names() == []
-    assert db.scalars(select(Timer).where(Timer.case_id == c.case_id,
-                                          Timer.fired_at.is_(None))).all() == []
+    assert c.timers(TIMERS.c.fired_at.is_(None)) == []
 
     c.assert_verified()
     events = c.events()
@@ -284,7 +307,7 @@ REJECTIONS = {
 
 
 @pytest.mark.parametrize("step", list(REJECTIONS))
-def test_rejection(db, start, step):
+def test_rejection(eng, start, step):
     # green channel, so that the untouched aid branch has an open item to cancel
     c = start(**GREEN)
     assert c.open_names() == ["home_check", "immediate_aid"]
@@ -298,9 +321,8 @@ def test_rejection(db, start, step):
     assert case.outcome_reason == data["reason"]
     assert case.ended_at == cst(2026, 11, 24)
     assert c.open_names() == []
-    assert db.get(WorkItem, aid_item.id).status == "cancelled"
-    assert db.scalars(select(Timer).where(Timer.case_id == c.case_id,
-                                          Timer.fired_at.is_(None))).all() == []
+    assert c.item_by_id(aid_item.id).status == "cancelled"
+    assert c.timers(TIMERS.c.fired_at.is_(None)) == []
     if step == "county_approval":
         assert case.deadline_met_at == cst(2026, 11, 24)   # a decision meets the limit
 
@@ -314,7 +336,7 @@ def test_rejection(db, start, step):
                               "reason": data["reason"]}
 
 
-def test_township_returns_to_village_review(db, start):
+def test_township_returns_to_village_review(eng, start):
     c = start()
     c.to_township_review()
     first_review = [i for i in c.items() if i.task_name == "village_review"]
@@ -332,7 +354,8 @@ def test_township_returns_to_village_review(db, start):
     assert len(returned) == 1
     assert returned[0].task_name == "township_review"
     assert returned[0].data == {"reason": reason}
-    assert returned[0].actor_name == "township1"
+    assert (returned[0].actor_id, returned[0].actor) == (c.users["township1"].id,
+                                                         c.users["township1"].name)
 
     # the village reviews again, publicises again, and the case goes on to approval
     c.complete("village_review", dict(VILLAGE_APPROVE, meeting_date="2026-11-24"),
@@ -351,7 +374,7 @@ def test_township_returns_to_village_review(db, start):
     assert c.events().count("timer_fired") == 2
 
 
-def test_county_returns_to_township_review(db, start):
+def test_county_returns_to_township_review(eng, start):
     c = start()
     c.to_county_approval()
     reason = "请补充实地核查记录"
@@ -365,8 +388,9 @@ def test_county_returns_to_township_review(db, start):
     assert c.case.deadline_met_at is None
 
     returned = [e for e in c.trail() if e.event == "returned"]
-    assert [(e.task_name, e.data, e.actor_name) for e in returned] == [
-        ("county_approval", {"reason": reason}, "county1")]
+    county1 = c.users["county1"]
+    assert [(e.task_name, e.data, e.actor_id, e.actor) for e in returned] == [
+        ("county_approval", {"reason": reason}, county1.id, county1.name)]
 
     c.complete("township_review", TOWNSHIP_APPROVE, cst(2026, 11, 25))
     c.complete("county_approval", COUNTY_APPROVE, cst(2026, 11, 26))
@@ -376,7 +400,7 @@ def test_county_returns_to_township_review(db, start):
     c.assert_verified()
 
 
-def test_objection_upheld(db, start):
+def test_objection_upheld(eng, start):
     c = start()
     c.to_publicity()
     c.complete("publicity_objections", dict(objector="赵六", objection_content="该户在县城有商品房",
@@ -401,7 +425,7 @@ def test_objection_upheld(db, start):
     assert c.trail()[-1].data["outcome"] == "objection_upheld"
 
 
-def test_objection_dismissed_continues_after_publicity(db, start):
+def test_objection_dismissed_continues_after_publicity(eng, start):
     c = start()
     c.to_publicity()
     first = c.item("publicity_objections")
@@ -414,9 +438,7 @@ def test_objection_dismissed_continues_after_publicity(db, start):
     again = c.item("publicity_objections")
     assert again.id != first.id
     assert c.case.status == "running"
-    waiting = db.scalars(select(Timer).where(Timer.case_id == c.case_id,
-                                             Timer.kind == "bpmn_timer",
-                                             Timer.fired_at.is_(None))).all()
+    waiting = c.timers(TIMERS.c.kind == "bpmn_timer", TIMERS.c.fired_at.is_(None))
     assert [t.due_at for t in waiting] == [PUBLICITY_END]
 
     c.fire(PUBLICITY_END - timedelta(minutes=1))
@@ -437,7 +459,7 @@ def test_objection_dismissed_continues_after_publicity(db, start):
         "investigate_objection"]
 
 
-def test_green_channel(db, start):
+def test_green_channel(eng, start):
     c = start(**GREEN)
     assert sorted(i.task_name for i in c.started_items) == ["home_check", "immediate_aid"]
     assert_item(c.item("immediate_aid"), "township", TOWNSHIP1)
@@ -469,7 +491,7 @@ def test_green_channel(db, start):
     assert {"home_check", "county_approval", "aid_plan"} <= completed
 
 
-def test_green_channel_aid_finished_first_waits_for_paperwork(db, start):
+def test_green_channel_aid_finished_first_waits_for_paperwork(eng, start):
     c = start(**GREEN)
     c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 16, 11))
     c.complete("confirm_aid_village", CONFIRM_VILLAGE, cst(2026, 11, 17, 9))
@@ -486,7 +508,7 @@ def test_green_channel_aid_finished_first_waits_for_paperwork(db, start):
 # =======================================================================================
 # The 15-day limit
 
-def test_case_found_16_days_ago_is_overdue(db, start, identification):
+def test_case_found_16_days_ago_is_overdue(eng, start, identification):
     now = cst(2026, 11, 20, 10)
     c = start(now=now, discovery_date="2026-11-04")
     case = c.case
@@ -499,32 +521,32 @@ def test_case_found_16_days_ago_is_overdue(db, start, identification):
     c.assert_verified()
 
 
-def test_overdue_case_items_show_in_overdue_inbox(db, start, identification):
+def test_overdue_case_items_show_in_overdue_inbox(eng, start, identification):
     now = cst(2026, 11, 20, 10)
     c = start(now=now, discovery_date="2026-11-04")
     case = c.case
     assert case.deadline < now
     item = c.item("home_check")
     assert item.due_at is not None and item.due_at <= case.deadline
-    overdue = work_items.inbox(db, identification["village11"], "overdue", now)
+    overdue = eng.inbox(identification["village11"], "overdue", now=now).items
     assert [i.id for i in overdue] == [item.id]
 
 
-
-def test_step_opened_by_timer_gets_its_overdue_timer(db, start):
+def test_step_opened_by_timer_gets_its_overdue_timer(eng, start):
     c = start()
     c.to_township_review()
     review = c.item("township_review")
     assert review.due_at == end_of_day(2026, 11, 26)
-    row = db.scalars(select(Timer).where(Timer.work_item_id == review.id)).one()
+    [row] = rows(eng, select(TIMERS).where(TIMERS.c.work_item_id == review.id))
     assert (row.kind, row.due_at, row.fired_at) == ("task_due", review.due_at, None)
     c.fire(cst(2026, 11, 27))
     overdue = [e for e in c.trail() if e.event == "task_overdue"]
     assert [e.data["work_item"] for e in overdue] == [review.id]
-    assert [i.id for i in work_items.inbox(db, c.users["township1"], "overdue",
-                                           cst(2026, 11, 27))] == [review.id]
+    assert [i.id for i in eng.inbox(c.users["township1"], "overdue",
+                                    now=cst(2026, 11, 27)).items] == [review.id]
 
-def test_no_overdue_event_for_item_the_workflow_cancelled(db, start):
+
+def test_no_overdue_event_for_item_the_workflow_cancelled(eng, start):
     c = start(**GREEN)
     c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 16, 11))
     c.complete("confirm_aid_village", CONFIRM_VILLAGE, cst(2026, 11, 17, 9))
@@ -532,7 +554,7 @@ def test_no_overdue_event_for_item_the_workflow_cancelled(db, start):
     objections = c.item("publicity_objections")
     assert objections.due_at == c.case.deadline     # no due_days: due at the case deadline
     c.fire(PUBLICITY_END + timedelta(minutes=1))
-    assert db.get(WorkItem, objections.id).status == "cancelled"
+    assert c.item_by_id(objections.id).status == "cancelled"
     c.complete("township_review", TOWNSHIP_APPROVE, cst(2026, 11, 23))
     c.complete("county_approval", COUNTY_APPROVE, cst(2026, 11, 24))
     c.after_approval()
@@ -544,11 +566,11 @@ def test_no_overdue_event_for_item_the_workflow_cancelled(db, start):
     assert objections.id not in overdue_items
 
 
-def test_inbox_views_follow_due_times(db, start, identification):
+def test_inbox_views_follow_due_times(eng, start, identification):
     c = start()        # started 2026-11-16 09:00, home_check due 2026-11-19 23:59:59
     item = c.item("home_check")
     v11, v12 = identification["village11"], identification["village12"]
-    ids = lambda user, view, now: [i.id for i in work_items.inbox(db, user, view, now)]
+    ids = lambda user, view, now: [i.id for i in eng.inbox(user, view, now=now).items]
     assert ids(v11, "all", cst(2026, 11, 17)) == [item.id]
     assert ids(v11, "unclaimed", cst(2026, 11, 17)) == [item.id]
     assert ids(v11, "overdue", cst(2026, 11, 17)) == []
@@ -567,8 +589,8 @@ def working_days(deploy, users):
     return users
 
 
-def _start_working(db, users, discovery: str, now: datetime) -> Driver:
-    return Driver.start(db, users, now=now, key="working_days", discovery_date=discovery)
+def _start_working(eng, users, discovery: str, now: datetime) -> Driver:
+    return Driver.start(eng, users, now=now, key="working_days", discovery_date=discovery)
 
 
 @pytest.mark.parametrize("discovery, now, item_due, deadline", [
@@ -580,9 +602,10 @@ def _start_working(db, users, discovery: str, now: datetime) -> Driver:
     # started on a holiday (Oct 3): the first working day after it is Oct 9
     ("2025-10-03", cst(2025, 10, 3, 10), (2025, 10, 11), (2025, 10, 14)),
 ])
-def test_working_day_due_times_across_national_day(db, working_days, discovery, now,
+def test_working_day_due_times_across_national_day(eng, working_days, discovery, now,
                                                    item_due, deadline):
-    c = _start_working(db, working_days, discovery, now)
+    c = _start_working(eng, working_days, discovery, now)
+    assert c.case.deadline_from == date.fromisoformat(discovery)
     assert c.case.deadline == end_of_day(*deadline)
     item = c.item("fill")
     assert_item(item, "village", VILLAGE11)
@@ -593,58 +616,53 @@ def test_working_day_due_times_across_national_day(db, working_days, discovery, 
     c.assert_verified()
 
 
-def test_admin_calendar_override_changes_due_date(db, working_days):
+def test_admin_calendar_override_changes_due_date(eng, working_days):
     now = cst(2025, 9, 30, 10)
-    before = _start_working(db, working_days, "2025-09-30", now)
+    before = _start_working(eng, working_days, "2025-09-30", now)
     assert before.item("fill").due_at == end_of_day(2025, 10, 11)
 
     # the county declares the adjusted Saturday a rest day after all, and Oct 8 a working day
-    calendars.set_day(db, date(2025, 10, 11), False, "本县调整：10月11日休息")
-    db.commit()
-    after = _start_working(db, working_days, "2025-09-30", now)
+    eng.set_calendar_day(date(2025, 10, 11), False, "本县调整：10月11日休息",
+                         actor=working_days["admin"], now=now)
+    after = _start_working(eng, working_days, "2025-09-30", now)
     assert after.item("fill").due_at == end_of_day(2025, 10, 13)
     assert after.case.deadline == end_of_day(2025, 10, 15)
     # the item that already existed keeps its due time
     assert before.item("fill").due_at == end_of_day(2025, 10, 11)
 
-    calendars.set_day(db, date(2025, 10, 8), True, "本县调整：10月8日上班")
-    db.commit()
-    third = _start_working(db, working_days, "2025-09-30", now)
+    eng.set_calendar_day(date(2025, 10, 8), True, "本县调整：10月8日上班",
+                         actor=working_days["admin"], now=now)
+    third = _start_working(eng, working_days, "2025-09-30", now)
     assert third.item("fill").due_at == end_of_day(2025, 10, 10)   # Oct 8, 9, 10
 
 
 # =======================================================================================
 # Bad input: refused with a clear message, nothing changed
 
-def _refused(db, error, action, match=None):
+def _refused(eng, error, action, match=None):
     """Run ``action``; it must raise ``error`` and leave every row as it was."""
-    before = counts(db)
-    cases_before = {c.id: (c.version, c.state, c.status, c.audit_seq)
-                    for c in db.scalars(select(Case))}
+    before, cases_before = counts(eng), case_states(eng)
     with pytest.raises(error, match=match) as caught:
-        action()
-    db.rollback()
-    runtime.CACHE.clear()
-    db.expire_all()
-    assert counts(db) == before
-    assert {c.id: (c.version, c.state, c.status, c.audit_seq)
-            for c in db.scalars(select(Case))} == cases_before
+        cold(eng, action)
+    assert counts(eng) == before
+    assert case_states(eng) == cases_before
     return caught.value
 
 
-def test_invalid_id_number_is_refused(db, identification):
+def test_invalid_id_number_is_refused(eng, identification):
     valid = "360799196503124515"     # the demo household 1's number: check digit 5
     wrong = valid[:17] + "6"
-    err = _refused(db, InvalidData, lambda: households.add(
-        db, identification["village11"], "赵四", wrong, VILLAGE11, 3), match="check digit")
+    err = _refused(eng, InvalidData, lambda: eng.add_household(
+        identification["village11"], "赵四", wrong, VILLAGE11, 3, now=cst(2026, 11, 16)),
+        match="check digit")
     assert "id_number" in err.errors and "check digit" in err.errors["id_number"]
 
 
-def test_missing_required_fields_in_task_form(db, start):
+def test_missing_required_fields_in_task_form(eng, start):
     c = start()
     item = c.item("home_check")
-    err = _refused(db, InvalidData, lambda: cases.complete(
-        db, item.id, c.users["village11"], {"checkers": ["张三", "李四"]}, cst(2026, 11, 16, 15)))
+    err = _refused(eng, InvalidData, lambda: eng.complete(
+        item.id, c.users["village11"], {"checkers": ["张三", "李四"]}, now=cst(2026, 11, 16, 15)))
     for field in ("check_date", "income_per_head", "annual_household_income",
                   "out_of_pocket_medical", "major_illness", "disability_grade",
                   "sudden_shock", "rigid_spending", "formerly_poor"):
@@ -654,9 +672,9 @@ def test_missing_required_fields_in_task_form(db, start):
     # a rejection needs a reason
     c.complete("home_check", HOME_CHECK, cst(2026, 11, 16, 15))
     item = c.item("village_review")
-    err = _refused(db, InvalidData, lambda: cases.complete(
-        db, item.id, c.users["village11"], dict(VILLAGE_APPROVE, decision="reject"),
-        cst(2026, 11, 17)))
+    err = _refused(eng, InvalidData, lambda: eng.complete(
+        item.id, c.users["village11"], dict(VILLAGE_APPROVE, decision="reject"),
+        now=cst(2026, 11, 17)))
     assert "reason" in err.errors
     # the refused attempts did not disturb the case
     c.complete("village_review", VILLAGE_APPROVE, cst(2026, 11, 17))
@@ -664,31 +682,29 @@ def test_missing_required_fields_in_task_form(db, start):
     c.assert_verified()
 
 
-def test_future_discovery_date_is_refused(db, identification):
+def test_future_discovery_date_is_refused(eng, identification):
     now = cst(2026, 11, 16, 9)
-    err = _refused(db, InvalidData, lambda: cases.start_case(
-        db, KEY, identification["village11"], dict(DECLARATION, discovery_date="2026-11-17"),
-        now))
+    err = _refused(eng, InvalidData, lambda: eng.start(
+        KEY, identification["village11"], dict(DECLARATION, discovery_date="2026-11-17"),
+        now=now))
     assert "discovery_date" in err.errors
     # "today" is the date in China: 01:00 on the 17th in China is still the 16th in UTC
-    case, _ = cases.start_case(db, KEY, identification["village11"],
-                               dict(DECLARATION, discovery_date="2026-11-17"),
-                               datetime(2026, 11, 16, 17, 0, tzinfo=timezone.utc))
-    db.commit()
-    assert case.discovery_date == date(2026, 11, 17)
+    c = Driver.start(eng, identification, discovery_date="2026-11-17",
+                     now=datetime(2026, 11, 16, 17, 0, tzinfo=timezone.utc))
+    assert c.case.deadline_from == date(2026, 11, 17)
 
 
-def test_second_open_case_for_household_is_refused(db, start):
+def test_second_open_case_for_household_is_refused(eng, start):
     first = start()
-    err = _refused(db, Conflict, lambda: cases.start_case(
-        db, KEY, first.users["village11"], DECLARATION, cst(2026, 11, 16, 10)))
+    err = _refused(eng, Conflict, lambda: eng.start(
+        KEY, first.users["village11"], DECLARATION, now=cst(2026, 11, 16, 10)))
     assert str(first.case_id) in str(err) and "household 1" in str(err)
     # another household of the same village may start
     other = start(household_id=2)
-    assert other.case.household_id == 2
+    assert (other.case.subject_kind, other.case.subject_id) == ("household", 2)
 
 
-def test_second_case_allowed_after_first_ended(db, start):
+def test_second_case_allowed_after_first_ended(eng, start):
     first = start()
     first.complete("home_check", HOME_CHECK, cst(2026, 11, 16, 15))
     first.complete("village_review", REJECTIONS["village_review"], cst(2026, 11, 17))
@@ -697,52 +713,52 @@ def test_second_case_allowed_after_first_ended(db, start):
     assert second.case_id != first.case_id and second.case.status == "running"
 
 
-def test_approval_by_wrong_level_is_refused(db, start):
+def test_approval_by_wrong_level_is_refused(eng, start):
     c = start()
     c.to_county_approval()
     item = c.item("county_approval")
-    err = _refused(db, Forbidden, lambda: cases.complete(
-        db, item.id, c.users["township1"], COUNTY_APPROVE, cst(2026, 11, 24)))
+    err = _refused(eng, Forbidden, lambda: eng.complete(
+        item.id, c.users["township1"], COUNTY_APPROVE, now=cst(2026, 11, 24)))
     assert "county" in str(err) and "township" in str(err)
     c.complete("county_approval", COUNTY_APPROVE, cst(2026, 11, 24))
     assert c.case.deadline_met_at == cst(2026, 11, 24)
 
 
-def test_village_user_of_another_village_is_refused(db, start):
+def test_village_user_of_another_village_is_refused(eng, start):
     c = start()
     item = c.item("home_check")
-    err = _refused(db, Forbidden, lambda: cases.complete(
-        db, item.id, c.users["village12"], HOME_CHECK, cst(2026, 11, 16, 15)))
+    err = _refused(eng, Forbidden, lambda: eng.complete(
+        item.id, c.users["village12"], HOME_CHECK, now=cst(2026, 11, 16, 15)))
     assert VILLAGE11 in str(err)
     # nor may they start a case for a household of another village
-    _refused(db, Forbidden, lambda: cases.start_case(
-        db, KEY, c.users["village12"], dict(DECLARATION, household_id=2),
-        cst(2026, 11, 16, 10)))
+    _refused(eng, Forbidden, lambda: eng.start(
+        KEY, c.users["village12"], dict(DECLARATION, household_id=2),
+        now=cst(2026, 11, 16, 10)))
     # a township user of the other township may not act on the township step either
     c.to_township_review()
     item = c.item("township_review")
-    _refused(db, Forbidden, lambda: cases.complete(
-        db, item.id, c.users["township2"], TOWNSHIP_APPROVE, cst(2026, 11, 23)))
+    _refused(eng, Forbidden, lambda: eng.complete(
+        item.id, c.users["township2"], TOWNSHIP_APPROVE, now=cst(2026, 11, 23)))
 
 
-def test_completing_completed_item_is_refused(db, start):
+def test_completing_completed_item_is_refused(eng, start):
     c = start()
     item = c.item("home_check")
     c.complete("home_check", HOME_CHECK, cst(2026, 11, 16, 15))
-    err = _refused(db, Conflict, lambda: cases.complete(
-        db, item.id, c.users["village11"], HOME_CHECK, cst(2026, 11, 16, 16)))
+    err = _refused(eng, Conflict, lambda: eng.complete(
+        item.id, c.users["village11"], HOME_CHECK, now=cst(2026, 11, 16, 16)))
     assert "already completed" in str(err)
 
 
-def test_stale_expected_version_is_refused(db, start):
+def test_stale_expected_version_is_refused(eng, start):
     c = start(**GREEN)
     opened_at = c.case.version          # both users open their forms at this version
     c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 16, 11),
                expected_version=opened_at)
     assert c.case.version > opened_at
     item = c.item("home_check")
-    err = _refused(db, Conflict, lambda: cases.complete(
-        db, item.id, c.users["village11"], HOME_CHECK, cst(2026, 11, 16, 15),
+    err = _refused(eng, Conflict, lambda: eng.complete(
+        item.id, c.users["village11"], HOME_CHECK, now=cst(2026, 11, 16, 15),
         expected_version=opened_at))
     assert "reload" in str(err)
     # with the current version it goes through
