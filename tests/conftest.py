@@ -61,6 +61,8 @@ def empty(database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with database.begin() as conn:
         if database.dialect.name == "postgresql":
+            # A connection a test left open would hold its locks: fail, don't hang.
+            conn.execute(text("SET LOCAL lock_timeout = '20s'"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:

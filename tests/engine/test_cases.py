@@ -59,7 +59,8 @@ def test_full_path_with_persistence_round_trip(eng, review):
     case = case_row(eng, started.case.id)
     assert (case.status, case.outcome) == ("completed", "approved")
     assert eng.verify(case.id).ok
-    parsed = eng.registry.load(eng.database.connect(), case.definition_id)
+    with eng.database.connect() as conn:
+        parsed = eng.registry.load(conn, case.definition_id)
     assert eng.runner.load(parsed, case.state).completed
 
 

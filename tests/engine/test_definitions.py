@@ -21,9 +21,10 @@ def test_deploy_creates_version_one_with_hash_and_audit(eng):
     bpmn, dmn, forms = sources()
     row, created = eng.deploy(bpmn, dmn, forms, None, NOW)
     assert created and (row.key, row.version) == ("review", 1)
-    assert len(row.sha256) == 64 and set(eng.registry.sources(
-        eng.database.connect(), row.id)["forms"]) == {"review/declare.json",
-                                                      "review/decide.json"}
+    with eng.database.connect() as conn:
+        files = eng.registry.sources(conn, row.id)
+    assert len(row.sha256) == 64 and set(files["forms"]) == {"review/declare.json",
+                                                             "review/decide.json"}
     event, = rows(eng, AuditEvent)
     assert event.event == "definition_deployed" and event.data["sha256"] == row.sha256
 
