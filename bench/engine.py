@@ -1,7 +1,7 @@
 """Persisted cases vs plain in-memory SpiffWorkflow on the same 4-user-task BPMN.
 
 Each persisted case is a start plus four completions, each its own committed transaction,
-through the public engine functions. The baseline runs the same BPMN with SpiffWorkflow in
+through the Engine's verbs. The baseline runs the same BPMN with SpiffWorkflow in
 memory in the same process. Prints cases/s for both and the ratio.
 
     python bench/engine.py [--cases N] [--db URL]
@@ -23,9 +23,9 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import text
 
-from engine import cases, definitions, runtime
-from engine.db import make_engine, migrate, session_factory
-from engine.models import Area, User
+from argon2 import PasswordHasher  # noqa: E402
+
+from engine import Settings, build_engine  # noqa: E402
 
 BPMN = Path(__file__).with_name("four_tasks.bpmn")
 ORDER = ["v", "v", "t", "c"]
@@ -51,43 +51,33 @@ def in_memory(n: int) -> float:
 
 def setup(url: str):
     """A fresh schema with one village/township/county and a user at each level."""
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
+    eng = build_engine(Settings(database_url=url),
+                       password_hasher=PasswordHasher(time_cost=1, memory_cost=1024))
+    if eng.database.dialect.name == "postgresql":
+        with eng.database.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate(engine)
-    make = session_factory(engine)
+    eng.migrate()
     now = datetime.now(timezone.utc)
-    with make() as session:
-        session.add_all([Area(code="360101", name="县", level="county"),
-                         Area(code="360101001", name="乡", level="township",
-                              parent_code="360101"),
-                         Area(code="360101001001", name="村", level="village",
-                              parent_code="360101001")])
+    with eng.transaction():
+        eng.add_area("360101", "县", now=now)
+        eng.add_area("360101001", "乡", now=now)
+        eng.add_area("360101001001", "村", now=now)
         for name, level, area in [("v", "village", "360101001001"),
                                   ("t", "township", "360101001"), ("c", "county", "360101")]:
-            session.add(User(username=name, level=level, area_code=area, roles="staff",
-                             password_hash="-", created_at=now))
-        bpmn, dmn, form_sources = definitions.collect_files([BPMN])
-        definitions.deploy(session, bpmn, dmn, form_sources, None, now)
-        session.commit()
-    return engine, make
+            eng.add_user(name, level, area, "bench-password", now=now)
+        eng.deploy_files([BPMN], now=now)
+    return eng
 
 
-def persisted(make, n: int) -> float:
+def persisted(eng, n: int) -> float:
     """Cases per second through the engine, one committed transaction per operation."""
-    with make() as session:
-        users = {u.username: u for u in session.query(User)}
+    users = {u.username: u for u in eng.users()}
     began = time.perf_counter()
     for i in range(n):
         now = datetime.now(timezone.utc)
-        with make() as session:
-            case, items = cases.start_case(session, "four_tasks", users["v"], {"case": i}, now)
-            session.commit()
+        items = eng.start("four_tasks", users["v"], {"case": i}, now).items
         for step, who in enumerate(ORDER):
-            with make() as session:
-                items = cases.complete(session, items[0].id, users[who], {"step": step}, now)
-                session.commit()
+            items = eng.complete(items[0].id, users[who], {"step": step}, now).items
     return n / (time.perf_counter() - began)
 
 
@@ -98,15 +88,15 @@ def main(argv=None) -> int:
     args.add_argument("--db", default=None, help="database URL (default: a temporary SQLite)")
     opts = args.parse_args(argv)
     url = opts.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    _, make = setup(url)
+    eng = setup(url)
     in_memory(50)
-    persisted(make, 20)
+    persisted(eng, 20)
     base = in_memory(opts.cases)
-    warm = persisted(make, opts.cases)
-    runtime.CACHE.clear()
-    runtime.CACHE.size = 0
-    cold = persisted(make, max(opts.cases // 3, 20))
-    runtime.CACHE.size = 256
+    warm = persisted(eng, opts.cases)
+    size, eng.runner.cache.size = eng.runner.cache.size, 0
+    eng.runner.cache.clear()
+    cold = persisted(eng, max(opts.cases // 3, 20))
+    eng.runner.cache.size = size
     dialect = url.split(":")[0]
     print(f"database:              {dialect}")
     print(f"in-memory SpiffWorkflow: {base:8.1f} cases/s")
