@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
 
 from .errors import InvalidData
 
