@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from . import audit, households, policy, store, views
-from .errors import NotFound
+from .errors import Forbidden, InvalidData, NotFound
 from .models import Attachment, ItemStatus
 from .parsing import StepInfo
 from .procedures import Fact
@@ -95,10 +95,18 @@ class ReadVerbs:
     """Mixed into ``Engine``: every read a front-end needs."""
 
     def inbox(self, actor, view: str = "all", page: int = 1, size: int = 25,
-              now: datetime | None = None) -> views.InboxPage:
-        """One page of one view of the actor's inbox, with the counts of every view."""
+              now: datetime | None = None, area: str = "", process: str = ""
+              ) -> views.InboxPage:
+        """One page of one view of the actor's inbox, with the counts of every view;
+        filtered to an area inside the actor's (a village, say) or to one process."""
+        if area and not policy.within(area, actor.area_code):
+            raise Forbidden(f"area {area} is outside {actor.username}'s area {actor.area_code}")
+        if not isinstance(page, int) or page < 1 or not 1 <= size <= 200:
+            raise InvalidData("page must be 1 or more and the page size 1 to 200",
+                              {"page": "invalid"})
         with self.transaction(write=False) as tx:
-            return views.inbox(tx.conn, actor, view, now or self.clock(), page, size)
+            return views.inbox(tx.conn, actor, view, now or self.clock(), page, size, area,
+                               process)
 
     def counts(self, actor, now: datetime | None = None) -> dict[str, int]:
         """How many items each inbox view holds."""

@@ -55,6 +55,8 @@ class InboxPage:
     items: list[ItemView]
     has_next: bool
     counts: dict[str, int]
+    area: str = ""
+    process: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def end_of_today(now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
-def _inbox_query(actor, view: str, now: datetime):
+def _inbox_query(actor, view: str, now: datetime, area: str = "", process: str = ""):
     columns = (*ITEMS.c, CASES.c.title.label("case_title"), CASES.c.process_key)
     joined = ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)
     if view == "done":
@@ -167,6 +169,10 @@ def _inbox_query(actor, view: str, now: datetime):
                                                        ITEMS.c.id.desc())
     query = select(*columns).select_from(joined).where(
         ITEMS.c.status == ItemStatus.OPEN.value, policy.item_filter(actor))
+    if area:
+        query = query.where(policy.prefix_range(CASES.c.area_code, area))
+    if process:
+        query = query.where(CASES.c.process_key == process)
     if view == "mine":
         query = query.where(ITEMS.c.assignee_id == actor.id)
     elif view == "unclaimed":
@@ -180,19 +186,21 @@ def _inbox_query(actor, view: str, now: datetime):
     return query.order_by(overdue_first, no_due_last, ITEMS.c.due_at, ITEMS.c.id)
 
 
-def inbox(conn, actor, view: str, now: datetime, page: int = 1, size: int = 25
-          ) -> InboxPage:
-    """One page of the actor's inbox: overdue first, then by due time."""
+def inbox(conn, actor, view: str, now: datetime, page: int = 1, size: int = 25,
+          area: str = "", process: str = "") -> InboxPage:
+    """One page of the actor's inbox: overdue first, then by due time; optionally only the
+    items under ``area`` (a code inside the actor's area) or of one process."""
     if view not in INBOX_VIEWS:
         raise InvalidData(f"unknown inbox view {view!r}: one of {', '.join(INBOX_VIEWS)}",
                           {"view": "invalid"})
     if not policy.allowed(policy.work_queue, actor):
         return InboxPage(view, page, size, [], False, {})
-    rows = conn.execute(_inbox_query(actor, view, now).limit(size + 1)
+    rows = conn.execute(_inbox_query(actor, view, now, area, process).limit(size + 1)
                         .offset((page - 1) * size)).all()
     titles = {r.case_id: (r.case_title, r.process_key) for r in rows}
     items = item_views(conn, [item_row(r) for r in rows[:size]], now, titles)
-    return InboxPage(view, page, size, items, len(rows) > size, counts(conn, actor, now))
+    return InboxPage(view, page, size, items, len(rows) > size, counts(conn, actor, now),
+                     area, process)
 
 
 def counts(conn, actor, now: datetime) -> dict[str, int]:

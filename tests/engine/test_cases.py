@@ -264,3 +264,22 @@ def test_a_verb_inside_a_transaction_joins_it(eng, review):
         start(eng, review["village11"])
         start(eng, review["village12"])
     assert count(eng, Case) == before[0] + 2
+
+
+def test_inbox_filters_by_area_and_process(eng, review, deploy):
+    deploy("bench/four_tasks.bpmn")
+    county = review["county1"]
+    for user in ("village11", "village12"):
+        done = eng.complete(start(eng, review[user]).items[0].id, review[user], {"note": "x"},
+                            NOW)
+        eng.complete(done.items[0].id, review["township1"], {"decision": "approve"}, NOW)
+    eng.start("four_tasks", county, {"area_code": "360799200001"}, NOW)
+    assert len(eng.inbox(county, now=NOW).items) == 2
+    page = eng.inbox(county, now=NOW, area="360799100002")
+    assert [i.case_title for i in page.items] == [""] and page.area == "360799100002"
+    assert len(eng.inbox(county, now=NOW, process="review").items) == 2
+    assert eng.inbox(county, now=NOW, process="four_tasks").items == []
+    with pytest.raises(Forbidden, match="outside"):
+        eng.inbox(review["township2"], area="360799100")
+    with pytest.raises(InvalidData):
+        eng.inbox(county, page=0)
