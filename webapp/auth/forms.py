@@ -18,7 +18,7 @@ class PasswordForm(FlaskForm):
     """The current password and a new one, twice."""
 
     old = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    new = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat new password"),
                             validators=[DataRequired(), EqualTo("new", _l("Passwords differ"))])
 
