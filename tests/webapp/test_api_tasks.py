@@ -2,6 +2,8 @@
 access rules as 403, its validation as 422 with fields, stale versions as 409."""
 from __future__ import annotations
 
+import pytest
+
 
 def _identification(start, declaration):
     started = start("monitoring_identification", "village11", declaration)
@@ -64,75 +66,66 @@ def test_task_not_found(client, bearer):
     assert response.status_code == 404
 
 
-def test_complete_returns_the_stored_version_and_new_items(client, bearer, start, declaration,
+@pytest.fixture
+def complete(client, bearer):
+    """POST a completion as a demo user (village11 unless named); returns the response."""
+    def _complete(item_id: int, body, username: str = "village11"):
+        return client.post(f"/api/v1/tasks/{item_id}/complete", json=body,
+                           headers=bearer(username))
+    return _complete
+
+
+def test_complete_returns_the_stored_version_and_new_items(complete, start, declaration,
                                                            open_items, case_of, home_check):
     case, item = _identification(start, declaration)
-    response = client.post(f"/api/v1/tasks/{item.id}/complete",
-                           json={"data": home_check, "comment": "已入户", "case_version": 1},
-                           headers=bearer("village11"))
+    response = complete(item.id, {"data": home_check, "comment": "已入户", "case_version": 1})
     assert response.status_code == 200, response.json
     stored = case_of(case.id).case.version
     assert response.json["completed"] == item.id and response.json["case_version"] == stored
     new = response.json["items"]
     assert [i["task"] for i in new] == ["village_review"]
     assert [i.id for i in open_items(case.id)] == [new[0]["id"]]
+    assert case_of(case.id).trail[-1].comment == "已入户"
 
 
-def test_claim_does_not_move_the_version_a_completion_reports(client, bearer, start,
+def test_claim_does_not_move_the_version_a_completion_reports(client, complete, bearer, start,
                                                               case_of):
     started = start()
-    headers = bearer("village11")
-    client.post(f"/api/v1/tasks/{started.items[0].id}/claim", headers=headers)
-    done = client.post(f"/api/v1/tasks/{started.items[0].id}/complete",
-                       json={"data": {}, "case_version": 1}, headers=headers).json
+    client.post(f"/api/v1/tasks/{started.items[0].id}/claim", headers=bearer("village11"))
+    done = complete(started.items[0].id, {"data": {}, "case_version": 1}).json
     assert done["case_version"] == case_of(started.case.id).case.version == 2
-    item = done["items"][0]
-    again = client.post(f"/api/v1/tasks/{item['id']}/complete",
-                        json={"data": {}, "case_version": done["case_version"]},
-                        headers=headers)
+    again = complete(done["items"][0]["id"], {"data": {}, "case_version": 2})
     assert again.status_code == 200 and again.json["case_version"] == 3
 
 
-def test_validation_error_is_422_with_fields(client, bearer, start, declaration, case_of,
+def test_validation_error_is_422_with_fields(complete, start, declaration, case_of,
                                              home_check):
     case, item = _identification(start, declaration)
     data = dict(home_check, income_per_head="abc")
     del data["checkers"]
-    response = client.post(f"/api/v1/tasks/{item.id}/complete",
-                           json={"data": data, "case_version": 1}, headers=bearer("village11"))
+    response = complete(item.id, {"data": data, "case_version": 1})
     assert response.status_code == 422
     assert {"income_per_head", "checkers"} <= set(response.json["fields"])
     assert response.json["fields"]["checkers"] == "必填"  # the engine's message, in Chinese
     assert case_of(case.id).case.version == 1
-    response = client.post(f"/api/v1/tasks/{item.id}/complete", json={"data": home_check},
-                           headers=bearer("village11"))
+    response = complete(item.id, {"data": home_check})
     assert response.status_code == 422 and "case_version" in response.json["fields"]
-    response = client.post(f"/api/v1/tasks/{item.id}/complete",
-                           json={"data": [1], "case_version": 1}, headers=bearer("village11"))
+    response = complete(item.id, {"data": [1], "case_version": 1})
     assert response.status_code == 422 and "data" in response.json["fields"]
-    response = client.post(f"/api/v1/tasks/{item.id}/complete", json=[1],
-                           headers=bearer("village11"))
-    assert response.status_code == 400
+    assert complete(item.id, [1]).status_code == 400
 
 
-def test_stale_version_is_409_and_changes_nothing(client, bearer, start, declaration,
-                                                  case_of, open_items, home_check):
+def test_stale_version_is_409_and_changes_nothing(complete, start, declaration, case_of,
+                                                  open_items, home_check):
     case, item = _identification(start, declaration)
-    response = client.post(f"/api/v1/tasks/{item.id}/complete",
-                           json={"data": home_check, "case_version": 0},
-                           headers=bearer("village11"))
+    response = complete(item.id, {"data": home_check, "case_version": 0})
     assert response.status_code == 409 and response.json["error"]
     view = case_of(case.id)
     assert view.case.version == 1 and [e.event for e in view.trail] == ["case_started"]
     assert [i.id for i in open_items(case.id)] == [item.id]
     # Completing twice: the second is a conflict, too.
-    headers = bearer("village11")
-    ok = client.post(f"/api/v1/tasks/{item.id}/complete",
-                     json={"data": home_check, "case_version": 1}, headers=headers)
-    assert ok.status_code == 200
-    again = client.post(f"/api/v1/tasks/{item.id}/complete",
-                        json={"data": home_check, "case_version": 2}, headers=headers)
-    assert again.status_code == 409
+    assert complete(item.id, {"data": home_check, "case_version": 1}).status_code == 200
+    assert complete(item.id, {"data": home_check, "case_version": 2}).status_code == 409
 
 
 def test_other_village_and_level_cannot_read_or_act(client, bearer, start, declaration,

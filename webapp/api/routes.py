@@ -32,6 +32,12 @@ def _check(problems: dict) -> None:
         raise InvalidData("invalid request: " + ", ".join(problems), problems)
 
 
+def _integer(body: dict, name: str, problem: str) -> int:
+    value = body.get(name)
+    _check({} if isinstance(value, int) and not isinstance(value, bool) else {name: problem})
+    return value
+
+
 def _comment(body: dict) -> str:
     comment = body.get("comment", "")
     _check({} if isinstance(comment, str) else {"comment": "must be a string"})
@@ -96,9 +102,7 @@ def task(item_id: int):
 def complete(item_id: int):
     """Complete a work item with form data; 422 lists the fields in error, 409 if stale."""
     body = _body()
-    version = body.get("case_version")
-    _check({} if isinstance(version, int) and not isinstance(version, bool) else
-           {"case_version": "required: the case version the data is based on"})
+    version = _integer(body, "case_version", "required: the case version the data is based on")
     done = handlers.complete(item_id, body.get("data", {}), version, _comment(body))
     return jsonify(js.completed(item_id, done))
 
@@ -119,9 +123,7 @@ def unclaim(item_id: int):
 def reassign(item_id: int):
     """Hand an item to a colleague of its level and area (转办)."""
     body = _body()
-    to_user = body.get("to_user")
-    _check({} if isinstance(to_user, int) and not isinstance(to_user, bool) else
-           {"to_user": "required: the id of the colleague"})
+    to_user = _integer(body, "to_user", "required: the id of the colleague")
     return jsonify(item=js.item(handlers.reassign(item_id, to_user, _comment(body))))
 
 
