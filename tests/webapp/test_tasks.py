@@ -32,6 +32,8 @@ def test_facts_in_english(client, auth, start, declaration):
     page = client.get(f"/tasks/{item.id}").data.decode()
     assert "<dt>Risk types</dt>" in page and '<dd class="fact-risk_types">Illness</dd>' in page
     assert "<h1>Home check" in page
+    inbox = client.get("/inbox").data.decode()  # the step title from the process's forms
+    assert f'<a href="/tasks/{item.id}">Home check</a>' in inbox
 
 
 def test_engine_errors_shown_at_the_fields_and_nothing_saved(client, auth, start,
