@@ -247,8 +247,11 @@ def test_each_demo_level_logs_in_and_out(login, username):
     expect(page.locator("header.site .who")).to_contain_text(AREAS[username])
     if username in ("village11", "township1", "county1"):
         expect(page.locator("nav.tabs")).to_be_visible()
+        expect(page.locator("nav.main a[href='/admin/audit']")).to_have_count(0)
     else:
         expect(page.locator("nav.tabs")).to_have_count(0)
+        page.locator("nav.main a[href='/admin/audit']").click()
+        expect(page.locator("p.verification.ok")).to_contain_text("校验通过")
     page.locator("header.site form[action='/logout'] button").click()
     page.wait_for_url("**/login")
     expect(page.locator("input[name=username]")).to_be_visible()
