@@ -26,5 +26,6 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The UI language."""
 
-    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"),
+                                                  SelectChoice("en", "English")])
     next = HiddenField()

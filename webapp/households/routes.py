@@ -94,11 +94,9 @@ def show(household_id: int):
         "households/show.html", household=household,
         village=dict(_villages()).get(household.village_code, household.village_code),
         cases=engine().cases_of(SUBJECT, household.id, me),
-        procedures=[(key, p.label.get(locale) or p.label["zh_CN"])
-                    for key, p in procedures.items()],
+        labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
         outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
-        if c.process_key in procedures else c.outcome,
-        labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()})
+        if c.process_key in procedures else c.outcome)
 
 
 def _start_fields(form, household, raw, errors, skip):
