@@ -4,8 +4,9 @@ Starts gunicorn (one worker) on 127.0.0.1 and a free port with a temporary SQLit
 (demo county + bench/four_tasks.bpmn), gets API tokens, then for N cases starts a case
 through the API and completes its four tasks with ``POST /api/v1/tasks/<id>/complete``,
 timing each completion request on one persistent connection. In the same run it times
-``engine.cases.complete`` + commit on a separate database file with the same BPMN. Prints
-median and p95 of both and the HTTP overhead ratio (median HTTP / median engine).
+``Engine.complete`` (its own transaction, committed) on a separate database file with the
+same BPMN. Prints median and p95 of both and the HTTP overhead ratio (median HTTP / median
+engine).
 
     .venv/bin/python bench/web.py [--cases N]
 """
@@ -29,8 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).parent.resolve()
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from engine import cases, definitions, demo, directory  # noqa: E402
-from engine.db import make_engine, migrate, session_factory  # noqa: E402
+from engine import Engine, Settings, build_engine, demo  # noqa: E402
 
 ROOT = HERE.parent
 BPMN = HERE / "four_tasks.bpmn"
@@ -39,18 +39,14 @@ ORDER = ["village11", "village11", "township1", "county1"]
 TARGET_MS = 15.0
 
 
-def prepare(path: Path):
-    """A migrated SQLite database with the demo county and four_tasks deployed."""
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    make = session_factory(engine)
+def prepare(path: Path) -> Engine:
+    """An Engine on a migrated SQLite database with the demo county and four_tasks."""
+    engine = build_engine(Settings(database_url=f"sqlite:///{path}"))
+    engine.migrate()
     now = datetime.now(timezone.utc)
-    with make() as session:
-        demo.seed(session, now)
-        bpmn, dmn, forms = definitions.collect_files([BPMN])
-        definitions.deploy(session, bpmn, dmn, forms, None, now)
-        session.commit()
-    return engine, make
+    demo.seed(engine, now)
+    engine.deploy_files([BPMN], None, now)
+    return engine
 
 
 def free_port() -> int:
@@ -138,28 +134,19 @@ def over_http(client: Client, tokens: dict[str, str], n: int) -> list[float]:
     return timings
 
 
-def engine_alone(make, n: int) -> list[float]:
-    """Seconds per ``cases.complete`` + commit, in a fresh session each, as a request has."""
-    with make() as session:
-        users = {u.username: u for u in directory.users(session)}
-        for user in users.values():
-            session.expunge(user)
+def engine_alone(engine: Engine, n: int) -> list[float]:
+    """Seconds per ``Engine.complete`` in a transaction of its own, as a request has one."""
+    users = {u.username: u for u in engine.users()}
     timings = []
     for i in range(n):
-        with make() as session:
-            case, items = cases.start_case(session, "four_tasks", users["village11"],
-                                           {"case": i}, datetime.now(timezone.utc))
-            session.commit()
-            version = 1
+        started = engine.start("four_tasks", users["village11"], {"case": i})
+        items, version = started.items, started.case.version
         for step, who in enumerate(ORDER):
             began = time.perf_counter()
-            with make() as session:
-                items = cases.complete(session, items[0].id, users[who], {"step": step},
-                                       datetime.now(timezone.utc), expected_version=version,
-                                       comment="")
-                session.commit()
+            done = engine.complete(items[0].id, users[who], {"step": step},
+                                   expected_version=version)
             timings.append(time.perf_counter() - began)
-            version += 1
+            items, version = done.items, done.case_version
     return timings
 
 
@@ -175,9 +162,8 @@ def main(argv=None) -> int:
     n = max(opts.cases, 1)
     with tempfile.TemporaryDirectory(prefix="dixian-bench-web-") as tmp:
         tmp = Path(tmp)
-        web_engine, _ = prepare(tmp / "web.sqlite")
-        web_engine.dispose()
-        _, make = prepare(tmp / "engine.sqlite")
+        prepare(tmp / "web.sqlite").dispose()
+        engine = prepare(tmp / "engine.sqlite")
         port = free_port()
         with open(tmp / "gunicorn.log", "w") as log:
             server = start_server(tmp / "web.sqlite", port, log)
@@ -202,8 +188,9 @@ def main(argv=None) -> int:
                 sys.stderr.write((tmp / "gunicorn.log").read_text()[-3000:])
                 raise
             stop_server(server)
-        engine_alone(make, min(10, n))  # warm up
-        engine_times = engine_alone(make, n)
+        engine_alone(engine, min(10, n))  # warm up
+        engine_times = engine_alone(engine, n)
+        engine.dispose()
     http_med, engine_med = statistics.median(http_times), statistics.median(engine_times)
     print(f"database:                 sqlite, gunicorn 1 worker, {n} cases, "
           f"{len(http_times)} completions each way")

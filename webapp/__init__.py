@@ -10,7 +10,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_config(app, test_config)
     register_proxy(app)
     register_extensions(app)
-    register_database(app)
+    register_engine(app)
     register_security(app)
     register_templates(app)
     register_blueprints(app)
@@ -50,11 +50,11 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def register_database(app: Flask) -> None:
-    """One database engine for the app, one session per request."""
-    from . import database
+def register_engine(app: Flask) -> None:
+    """The app's one Engine, and one transaction per request."""
+    from . import transaction
 
-    database.init_app(app)
+    transaction.init_app(app)
 
 
 def register_security(app: Flask) -> None:

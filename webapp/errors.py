@@ -1,4 +1,5 @@
-"""Error pages: plain HTML with the engine's one-line message where there is one."""
+"""Error pages: plain HTML (JSON under /api/) with the engine's one-line message where there
+is one. The request's transaction is rolled back first, so that the page reads cleanly."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -7,8 +8,11 @@ from flask_wtf.csrf import CSRFError
 
 from engine.errors import Forbidden, NotFound
 
+from .transaction import rollback
+
 
 def _page(code: int, title: str, message: str = ""):
+    rollback()
     if request.path.startswith("/api/"):  # also for URLs no API route matches
         return jsonify(error=message or title, fields={}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code

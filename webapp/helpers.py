@@ -7,13 +7,11 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from engine import work_items
-from engine.calendar import TIMEZONE, BusinessCalendar
-from engine.forms import mask_id_number
+from engine import TIMEZONE, BusinessCalendar, mask_id_number
 
-from . import clock
-from .case_view import step_title
+from . import display
 from .i18n import locale_name
+from .transaction import engine
 
 _CALENDAR = BusinessCalendar()
 
@@ -29,7 +27,7 @@ def days_left(due: datetime | date | None) -> int | None:
     """Natural days from today to the due day: 0 on the day, negative when overdue."""
     if due is None:
         return None
-    return _CALENDAR.days_left(clock.now(), due, "natural")
+    return _CALENDAR.days_left(engine().clock(), due, "natural")
 
 
 def due_text(due: datetime | date | None) -> str:
@@ -49,20 +47,26 @@ def due_class(due: datetime | None) -> str:
     left = days_left(due)
     if left is None:
         return ""
-    return "overdue" if left < 0 or (isinstance(due, datetime) and due < clock.now()) \
+    return "overdue" if left < 0 or (isinstance(due, datetime) and due < engine().clock()) \
         else "due-soon" if left <= 1 else ""
 
 
 def nav_counts() -> dict[str, int]:
-    """The inbox counts for the navigation, computed once per request."""
+    """The inbox counts for the navigation, read once per request (none without a queue)."""
     from .auth import current_engine_user
-    from .database import db
 
     if "nav_counts" not in g:
         user = current_engine_user()
-        g.nav_counts = (work_items.counts(db(), user, clock.now())
-                        if user is not None and user.has_role("staff") else {})
+        g.nav_counts = engine().counts(user) if user is not None else {}
     return g.nav_counts
+
+
+def area_name(code: str) -> str:
+    """The name of an administrative area, read once per request."""
+    known = g.setdefault("area_names", {})
+    if code not in known:
+        known[code] = next((a.name for a in engine().areas(code) if a.code == code), code)
+    return known[code]
 
 
 def page_arg() -> int:
@@ -91,10 +95,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(due_text)
     app.add_template_filter(due_class)
     app.add_template_filter(mask_id_number, "mask_id")
-    app.add_template_filter(step_title)
+    app.add_template_filter(display.step_title)
+    app.add_template_filter(display.value_text)
     app.add_template_global(nav_counts)
+    app.add_template_global(area_name)
     app.add_template_global(url_for_page)
     app.add_template_global(locale_name)
+    app.add_template_global(display.STATUS_LABELS, "status_labels")
 
     @app.context_processor
     def _globals():

@@ -228,3 +228,10 @@ def display_value(form: dict | None, name: str, value, locale: str) -> str:
     if form and name in _props(form) and _enum(_props(form)[name]) is not None:
         return enum_label(form, name, value, locale)
     return str(value)
+
+
+def unplaced(fields: list[Field], errors: dict | None) -> list[str]:
+    """Messages that no rendered field shows (about the case's subject, the whole form…)."""
+    names = {f.name for f in fields}
+    return [message if key == "_" else f"{key}: {message}"
+            for key, message in (errors or {}).items() if key.split(".")[0] not in names]

@@ -2,11 +2,11 @@
 Chromium driven headless by Playwright, a login helper and a screenshot folder.
 
 The server is the Flask app (CSRF on, as deployed) under werkzeug's threaded server in a
-background thread, on a free port, on the suite's test database (``db_engine``: a fresh
-SQLite file, or PostgreSQL with ``DIXIAN_TEST_DATABASE_URL``). Each test seeds the demo
-county with the shared ``users`` fixture and deploys the identification workflow with
-``deploy``. The app reads the wall clock; tests move cases past timers by firing them in
-this process at a later ``now`` against the same database.
+background thread, on a free port, with its own Engine on the suite's test database
+(``db_engine``: a fresh SQLite file, or PostgreSQL with ``DIXIAN_TEST_DATABASE_URL``). Each
+test seeds the demo county with the shared ``users`` fixture and deploys the identification
+workflow with ``deploy``. The app reads the wall clock; tests move cases past timers by
+firing them with the test's Engine (``eng``) at a later ``now`` on the same database.
 
 Playwright never downloads a browser here: it launches ``/usr/bin/chromium`` (Debian's
 package ``chromium``; ``DIXIAN_CHROMIUM`` names another binary). Without it the tests fail,
@@ -23,8 +23,9 @@ import pytest
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
-from engine import demo
+from engine import Settings, build_engine, demo
 from support import ROOT
+from tests.conftest import CHEAP_HASHER
 
 CHROMIUM = os.environ.get("DIXIAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,11 +64,13 @@ def server_errors():
 
 
 @pytest.fixture(scope="session")
-def live_server(db_engine, compiled_catalog, server_errors):
+def live_server(db_engine, db_url, compiled_catalog, server_errors):
     """The web app on http://127.0.0.1:<free port>; yields its base URL."""
     from webapp import create_app
 
-    app = create_app({"SECRET_KEY": "browser-tests", "ENGINE": db_engine,
+    engine = build_engine(Settings(database_url=db_url), database=db_engine,
+                          password_hasher=CHEAP_HASHER)
+    app = create_app({"SECRET_KEY": "browser-tests", "DIXIAN_ENGINE": engine,
                       "LOGIN_RATE_LIMIT": "1000/minute",
                       "NODE_MODULES": str(ROOT / "node_modules")})
 

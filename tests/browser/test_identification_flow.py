@@ -14,8 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine import timers
-from engine.calendar import TIMEZONE
+from engine import TIMEZONE
 
 HOUSEHOLD = "王建国"
 ATTACHMENT = "承诺授权书-王建国.pdf"
@@ -79,8 +78,7 @@ def submit(page: Page, decision: str | None = None) -> None:
     expect(page.locator(".flash.success")).to_be_visible()
 
 
-def test_identification_case_from_declaration_to_county_approval(login, make_session,
-                                                                  screenshots):
+def test_identification_case_from_declaration_to_county_approval(login, eng, screenshots):
     day = today().isoformat()
 
     # -- village11: find the household and register the declaration --------------------
@@ -90,7 +88,7 @@ def test_identification_case_from_declaration_to_county_approval(login, make_ses
     village.locator("form.search button[type=submit]").click()
     village.locator("table.list a", has_text=HOUSEHOLD).click()
     expect(village.locator("h1")).to_contain_text(HOUSEHOLD)
-    village.locator("a[href$='/declare']").click()
+    village.locator("a[href$='/declare/monitoring_identification']").click()
     form = village.locator("form.task-form")
     form.locator("input[name=channel][value=self_declaration]").check()
     form.locator("#f-discovery_date").fill(day)
@@ -143,7 +141,7 @@ def test_identification_case_from_declaration_to_county_approval(login, make_ses
 
     # -- village democratic review and publicity -----------------------------------------
     open_item(village, case_id)
-    expect(village.locator("p.recommendation")).to_be_visible()  # the DMN suggestion
+    expect(village.locator("dd.fact-recommendation")).to_be_visible()  # the DMN suggestion
     form = village.locator(TASK_FORM)
     form.locator("#f-meeting_date").fill(day)
     form.locator("#f-attendees").fill("30")
@@ -167,9 +165,7 @@ def test_identification_case_from_declaration_to_county_approval(login, make_ses
 
     # -- the publicity period passes: fire the timers just after it ends ------------------
     publicity_end = datetime.combine(today() + timedelta(days=5), time(), TIMEZONE)
-    with make_session() as session:
-        sweep = timers.fire_due(session, publicity_end + timedelta(minutes=1))
-        session.commit()
+    sweep = eng.fire_due(publicity_end + timedelta(minutes=1))
     assert sweep.fired >= 1 and not sweep.failed, sweep
     village.reload()
     expect(village.locator(f"table.list a[href='/cases/{case_id}']")).to_have_count(0)
@@ -251,8 +247,11 @@ def test_each_demo_level_logs_in_and_out(login, username):
     expect(page.locator("header.site .who")).to_contain_text(AREAS[username])
     if username in ("village11", "township1", "county1"):
         expect(page.locator("nav.tabs")).to_be_visible()
+        expect(page.locator("nav.main a[href='/admin/audit']")).to_have_count(0)
     else:
         expect(page.locator("nav.tabs")).to_have_count(0)
+        page.locator("nav.main a[href='/admin/audit']").click()
+        expect(page.locator("p.verification.ok")).to_contain_text("校验通过")
     page.locator("header.site form[action='/logout'] button").click()
     page.wait_for_url("**/login")
     expect(page.locator("input[name=username]")).to_be_visible()

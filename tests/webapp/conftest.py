@@ -1,9 +1,10 @@
-"""Fixtures for the web UI tests: a migrated database with the demo data and workflows,
-the app, its test client and a login helper. Time stands still at ``START``.
+"""Fixtures for the web UI tests: an Engine on a database holding the demo county and the
+workflows, the app built around it, its test client and a login helper. Time stands still at
+``START``.
 
-A template SQLite database is built once per test session and copied for each test. With
-``DIXIAN_TEST_DATABASE_URL`` set (PostgreSQL), schema ``public`` is dropped, recreated and
-migrated for each test instead.
+On SQLite a template database is built once per test session and copied for each test. With
+``DIXIAN_TEST_DATABASE_URL`` set (PostgreSQL), the suite's shared database is emptied, seeded
+and deployed for each test instead.
 """
 from __future__ import annotations
 
@@ -11,41 +12,41 @@ import os
 import re
 import shutil
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 import time_machine
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from engine import db as engine_db
-from engine import definitions, demo, runtime
-from engine.models import WorkItem
+from engine import Engine, Settings, build_engine, demo
+from support import ROOT
+from tests.conftest import CHEAP_HASHER, empty
 
-ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2025, 3, 10, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Beijing
 WORKFLOWS = [ROOT / "workflows" / "monitoring_identification.bpmn",
              ROOT / "bench" / "four_tasks.bpmn"]
 
 
-def _fill(engine) -> None:
-    engine_db.migrate(engine)
-    with engine_db.session_factory(engine)() as session:
-        demo.seed(session, START)
-        for path in WORKFLOWS:
-            bpmn, dmn, forms = definitions.collect_files([path])
-            definitions.deploy(session, bpmn, dmn, forms, None, START)
-        session.commit()
+def _engine(url: str, database=None) -> Engine:
+    return build_engine(Settings(database_url=url), database=database,
+                        password_hasher=CHEAP_HASHER)
+
+
+def _fill(eng: Engine) -> None:
+    """The demo county, its users and households, and the two workflows."""
+    demo.seed(eng, START)
+    for path in WORKFLOWS:
+        eng.deploy_files([path], None, START)
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     """A migrated SQLite file with demo data and deployed workflows."""
     path = tmp_path_factory.mktemp("template") / "dixian.sqlite"
-    engine = engine_db.make_engine(f"sqlite:///{path}")
+    eng = _engine(f"sqlite:///{path}")
     with time_machine.travel(START, tick=False):
-        _fill(engine)
-    engine.dispose()
+        eng.migrate()
+        _fill(eng)
+    eng.dispose()
     return path
 
 
@@ -57,24 +58,21 @@ def clock():
 
 
 @pytest.fixture
-def engine(tmp_path, template_db, clock):
-    """A fresh database for the test."""
-    # Definition ids repeat across test databases: drop parsed specs of other tests.
-    definitions._cache.clear()
-    runtime.CACHE.clear()
+def eng(request, tmp_path, clock):
+    """The test's own Engine on a fresh copy of the demo database."""
     url = os.environ.get("DIXIAN_TEST_DATABASE_URL")
     if url:
-        eng = engine_db.make_engine(url)
-        with eng.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        _fill(eng)
-    else:
-        path = tmp_path / "dixian.sqlite"
-        shutil.copy(template_db, path)
-        eng = engine_db.make_engine(f"sqlite:///{path}")
-    yield eng
-    eng.dispose()
+        database = request.getfixturevalue("db_engine")
+        empty(database)
+        engine = _engine(url, database)
+        _fill(engine)
+        yield engine
+        return
+    path = tmp_path / "dixian.sqlite"
+    shutil.copy(request.getfixturevalue("template_db"), path)
+    engine = _engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -84,40 +82,19 @@ def config_overrides():
 
 
 @pytest.fixture
-def app(engine, tmp_path, config_overrides):
+def app(eng, config_overrides):
     from webapp import create_app
 
-    config = {"TESTING": True, "SECRET_KEY": "test", "ENGINE": engine,
+    config = {"TESTING": True, "SECRET_KEY": "test", "DIXIAN_ENGINE": eng,
               "WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000/minute",
               "NODE_MODULES": str(ROOT / "node_modules")}
     config.update(config_overrides)
-    application = create_app(config)
-    yield application
+    return create_app(config)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-class CheckingSession(Session):
-    """A session whose ``rollback`` always forgets loaded objects.
-
-    Tests call ``rollback()`` before checking what the app wrote. A plain rollback with no
-    transaction open does nothing, and objects loaded earlier would keep their old values.
-    """
-
-    def rollback(self) -> None:
-        """Roll back and expire everything, so the next read sees the app's commits."""
-        super().rollback()
-        self.expire_all()
-
-
-@pytest.fixture
-def session(engine):
-    """A session for arranging and checking data beside the app."""
-    with CheckingSession(engine, expire_on_commit=False) as s:
-        yield s
 
 
 class Auth:
@@ -139,23 +116,24 @@ def auth(client):
 
 
 @pytest.fixture
-def user(session):
-    """Look up a demo user by name."""
-    from engine import directory
-
-    return lambda name: directory.find_user(session, name)
+def user(eng):
+    """A demo user (an ``Actor``) by name, as stored now."""
+    return eng.find_user
 
 
 @pytest.fixture
-def start(session, user):
-    """Start a case as a demo user and return (case, first work items)."""
-    from engine import cases
+def bearer(eng, user):
+    """Issue an API token for a demo user; returns the Authorization header for it."""
+    def _bearer(username: str) -> dict:
+        return {"Authorization": f"Bearer {eng.issue_token(user(username))}"}
+    return _bearer
 
+
+@pytest.fixture
+def start(eng, user):
+    """Start a case as a demo user; returns the engine's ``Started``."""
     def _start(key="four_tasks", username="village11", data=None):
-        case, items = cases.start_case(session, key, user(username), data or {},
-                                       datetime.now(timezone.utc))
-        session.commit()
-        return case, items
+        return eng.start(key, user(username), data or {})
     return _start
 
 
@@ -164,6 +142,36 @@ def declaration():
     """Valid start data for an identification case of household 1 (village 360799100001)."""
     return {"household_id": 1, "channel": "self_declaration", "discovery_date": "2025-03-08",
             "risk_types": ["01"], "commitment_signed": True, "green_channel": False}
+
+
+@pytest.fixture
+def home_check():
+    """Valid data of the home check (入户核实), as JSON."""
+    return {"checkers": ["张三", "李四"], "check_date": "2025-03-09",
+            "annual_household_income": 20000, "income_per_head": 5000,
+            "out_of_pocket_medical": 0, "major_illness": True, "disability_grade": 0,
+            "rigid_spending": 0, "formerly_poor": False, "sudden_shock": False}
+
+
+@pytest.fixture
+def case_of(eng, user):
+    """A case as the county administrator reads it now (``CaseView``)."""
+    return lambda case_id: eng.case(case_id, user("admin"))
+
+
+@pytest.fixture
+def open_items(case_of):
+    """The open work items of a case, as stored now."""
+    return lambda case_id: [i for i in case_of(case_id).items if i.status == "open"]
+
+
+@pytest.fixture
+def rows(eng):
+    """Rows of a SQL query on the test database, for checks the engine has no read for."""
+    def _rows(sql: str, **params):
+        with eng.database.connect() as conn:
+            return conn.execute(text(sql), params).all()
+    return _rows
 
 
 def csrf_token(html: str) -> str:
@@ -176,14 +184,3 @@ def csrf_token(html: str) -> str:
 @pytest.fixture
 def token_of():
     return csrf_token
-
-
-@pytest.fixture
-def open_items(session):
-    from sqlalchemy import select
-
-    def _items(case_id):
-        session.rollback()  # ends the read snapshot, too
-        return list(session.scalars(select(WorkItem).where(WorkItem.case_id == case_id,
-                                                           WorkItem.status == "open")))
-    return _items

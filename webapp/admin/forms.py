@@ -1,9 +1,9 @@
-"""User and area forms."""
+"""User, area and calendar forms; the engine checks what they submit."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, PasswordField, SelectChoice, SelectField, SelectMultipleField,
                      StringField)
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 LEVELS = [SelectChoice("village", _l("Village")), SelectChoice("township", _l("Township")),
@@ -15,31 +15,27 @@ ROLES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Administr
 class UserForm(FlaskForm):
     """A new account."""
 
-    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64),
-                                                        Regexp(r"^[A-Za-z0-9_.-]+$")])
+    username = StringField(_l("User name"), validators=[Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=100)])
     level = SelectField(_l("Level"), choices=LEVELS)
-    area_code = SelectField(_l("Area"), validators=[DataRequired()])
+    area_code = SelectField(_l("Area"), validate_choice=False)
     roles = SelectMultipleField(_l("Roles"), choices=ROLES, default=["staff"],
                                 widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput())
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(),
-                                                                 Length(min=8)])
+    password = PasswordField(_l("Initial password"))
 
 
 class ResetPasswordForm(FlaskForm):
     """A new password set by an administrator."""
 
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    password = PasswordField(_l("New password"))
 
 
 class AreaForm(FlaskForm):
     """A new county (6 digits), township (9) or village (12)."""
 
-    code = StringField(_l("Division code"), validators=[
-        DataRequired(), Regexp(r"^(\d{6}|\d{9}|\d{12})$",
-                               message=_l("6, 9 or 12 digits"))])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    code = StringField(_l("Division code"), validators=[Length(max=12)])
+    name = StringField(_l("Name"), validators=[Length(max=100)])
 
 
 class CalendarDayForm(FlaskForm):

@@ -11,7 +11,6 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine import directory
 from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,7 +29,10 @@ class ApiError(Exception):
 
 
 def error(status: int, message: str, fields: dict | None = None):
-    """The JSON error response."""
+    """The JSON error response (after rolling back what the request did)."""
+    from ..transaction import rollback
+
+    rollback()
     return jsonify(error=message, fields=fields or {}), status
 
 
@@ -38,13 +40,13 @@ def error(status: int, message: str, fields: dict | None = None):
 def authenticate():
     """Find the user from a bearer token or the session; check CSRF for session writes."""
     from ..auth import current_engine_user
-    from ..database import db
     from ..extensions import csrf
+    from ..transaction import engine
 
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.strip().partition(" ")
-        user = directory.user_by_token(db(), token.strip()) if (
+        user = engine().user_by_token(token.strip()) if (
             scheme.lower() == "bearer" and token.strip()) else None
         if user is None:
             return _unauthorized("invalid API token")

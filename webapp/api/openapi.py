@@ -52,7 +52,7 @@ SCHEMAS = {
     "WorkItem": {
         "type": "object",
         "required": ["id", "case_id", "task", "title", "level", "area_code", "status",
-                     "due_at", "overdue", "assignee_id"],
+                     "due_at", "overdue", "assignee_id", "case_title"],
         "properties": {
             "id": {"type": "integer"}, "case_id": {"type": "integer"},
             "task": {"type": "string", "description": "BPMN task id"},
@@ -63,11 +63,13 @@ SCHEMAS = {
             "form": NULLABLE_STRING,
             "assignee_id": {"type": ["integer", "null"]},
             "assignee": NULLABLE_STRING,
-            "household": {"type": ["string", "null"],
-                          "description": "Head of household (inbox only)"},
+            "case_title": {"type": "string",
+                           "description": "What the case is about, e.g. the head of household"},
+            "process_key": {"type": "string"},
             "created_at": DATETIME, "due_at": DATETIME,
             "overdue": {"type": "boolean"},
-            "completed_at": DATETIME, "completed_by": {"type": ["integer", "null"]}}},
+            "completed_at": DATETIME, "completed_by": {"type": ["integer", "null"]},
+            "completed_by_name": NULLABLE_STRING}},
     "Household": {
         "type": "object", "required": ["id", "head_name", "id_number", "village_code"],
         "properties": {
@@ -89,25 +91,26 @@ SCHEMAS = {
             "phone": {"type": "string"}}},
     "CaseBrief": {
         "type": "object",
-        "required": ["id", "process_key", "status", "deadline", "overdue", "version"],
+        "required": ["id", "process_key", "title", "status", "deadline", "overdue", "version"],
         "properties": {
             "id": {"type": "integer"}, "process_key": {"type": "string"},
+            "title": {"type": "string", "description": "What the case is about"},
+            "subject_kind": {"type": ["string", "null"], "examples": ["household"]},
+            "subject_id": {"type": ["integer", "null"]},
             "area_code": {"type": "string"},
-            "household_id": {"type": ["integer", "null"]},
             "status": {"enum": ["running", "completed", "rejected", "cancelled"]},
-            "outcome": {"type": "string"}, "discovery_date": DATE,
-            "deadline": DATETIME, "overdue": {"type": "boolean"},
+            "outcome": {"type": "string"}, "outcome_reason": {"type": "string"},
+            "deadline_from": DATE, "deadline": DATETIME, "deadline_met_at": DATETIME,
+            "overdue": {"type": "boolean"},
             "started_at": DATETIME, "ended_at": DATETIME,
             "version": {"type": "integer", "description": "For optimistic locking"}}},
-    "CaseSummary": {
-        "type": "object",
+    "Fact": {
+        "type": "object", "required": ["key", "label", "value", "text"],
+        "description": "One line of the case summary, as the case's procedure gives it",
         "properties": {
-            "household": {"oneOf": [_ref("Household"), {"type": "null"}]},
-            "monitoring_type": {"type": "string"}, "risk_types": {"type": "string"},
-            "discovery_date": DATE, "deadline": DATETIME,
-            "recommended_type": {"type": "string"},
-            "recommended_categories": {"type": "string"},
-            "process_name": {"type": "string"}}},
+            "key": {"type": "string"}, "label": {"type": "string"},
+            "value": {"description": "The stored value (dates as YYYY-MM-DD)"},
+            "text": {"type": "string", "description": "The value in words"}}},
     "Event": {
         "type": "object", "required": ["seq", "at", "event"],
         "properties": {
@@ -196,13 +199,17 @@ PATHS = {
         "responses": {"200": _json({
             "type": "object", "required": ["item", "case", "form", "case_version", "can_act"],
             "properties": {
-                "item": _ref("WorkItem"), "can_act": {"type": "boolean"},
+                "item": _ref("WorkItem"), "process_name": {"type": "string"},
                 "documentation": {"type": "string"},
                 "form": {"oneOf": [_ref("Form"), {"type": "null"}]},
                 "case": {"allOf": [_ref("CaseBrief"), {
-                    "type": "object", "properties": {"summary": _ref("CaseSummary")}}]},
+                    "type": "object",
+                    "properties": {"facts": {"type": "array", "items": _ref("Fact")}}}]},
                 "case_version": {"type": "integer",
-                                 "description": "Send back when completing"}}},
+                                 "description": "Send back when completing"},
+                "attachments": {"type": "array", "items": _ref("Attachment")},
+                "can_act": {"type": "boolean"}, "can_claim": {"type": "boolean"},
+                "can_unclaim": {"type": "boolean"}, "can_attach": {"type": "boolean"}}},
             "The task"), **_errors(401, 403, 404)}}},
     "/tasks/{item_id}/complete": {"post": {
         "operationId": "completeTask", "summary": "Complete a work item with form data",
@@ -217,7 +224,7 @@ PATHS = {
             "type": "object", "required": ["completed", "case_id", "case_version", "items"],
             "properties": {"completed": {"type": "integer"}, "case_id": {"type": "integer"},
                            "case_version": {"type": "integer",
-                                            "description": "The case version now"},
+                                            "description": "The case version now stored"},
                            "items": {"type": "array", "items": _ref("WorkItem"),
                                      "description": "Work items that became ready"}}},
             "Completed"), **_errors(400, 401, 403, 404, 409, 422)}}},
@@ -233,6 +240,17 @@ PATHS = {
         "responses": {"200": _json({"type": "object", "required": ["item"],
                                     "properties": {"item": _ref("WorkItem")}}, "Returned"),
                       **_errors(400, 401, 403, 404, 409)}}},
+    "/tasks/{item_id}/reassign": {"post": {
+        "operationId": "reassignTask",
+        "summary": "Hand a work item to a colleague of its level and area (转办)",
+        "parameters": [ITEM_ID],
+        "requestBody": _body({
+            "type": "object", "required": ["to_user"],
+            "properties": {"to_user": {"type": "integer", "description": "The colleague's id"},
+                           "comment": {"type": "string"}}}, "The colleague"),
+        "responses": {"200": _json({"type": "object", "required": ["item"],
+                                    "properties": {"item": _ref("WorkItem")}}, "Handed over"),
+                      **_errors(400, 401, 403, 404, 409, 422)}}},
     "/cases": {"post": {
         "operationId": "startCase", "summary": "Start a case from its start form's data",
         "requestBody": _body({
@@ -254,8 +272,13 @@ PATHS = {
             "type": "object",
             "required": ["items", "events", "attachments", "trail"],
             "properties": {
-                "outcome_reason": {"type": "string"}, "deadline_met_at": DATETIME,
-                "definition": {"type": "object"}, "summary": _ref("CaseSummary"),
+                "definition": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "key": {"type": "string"},
+                    "version": {"type": "integer"}, "name": {"type": "string"}}},
+                "process_name": {"type": "string"},
+                "outcome_label": {"type": "string", "description": "The outcome in words"},
+                "facts": {"type": "array", "items": _ref("Fact")},
+                "can_cancel": {"type": "boolean"}, "can_attach": {"type": "boolean"},
                 "items": {"type": "array", "items": _ref("WorkItem")},
                 "events": {"type": "array", "items": _ref("Event")},
                 "trail": {"type": "object", "properties": {

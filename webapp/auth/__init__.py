@@ -1,45 +1,40 @@
 """Log in and out, change password, choose the UI language; the current engine user."""
 from __future__ import annotations
 
-import hashlib
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g
 from flask_login import UserMixin, current_user
 
-from engine.models import User
+from engine import Actor
+from engine.errors import NotFound
 
 bp = Blueprint("auth", __name__)
 
 
 class CurrentUser(UserMixin):
-    """flask-login's view of an engine ``User`` loaded for this request."""
+    """flask-login's view of the engine ``Actor`` loaded for this request."""
 
-    def __init__(self, user: User):
-        self.user = user
+    def __init__(self, actor: Actor):
+        self.actor = actor
 
     def get_id(self) -> str:
         # The id carries a stamp of the password hash, so that changing or resetting a
         # password ends every other session of that user.
-        return f"{self.user.id}:{password_stamp(self.user)}"
+        return f"{self.actor.id}:{self.actor.password_stamp}"
 
     @property
     def is_active(self) -> bool:
-        return bool(self.user.active)
+        return self.actor.active
 
 
-def password_stamp(user: User) -> str:
-    """A short digest of the user's password hash."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def current_engine_user() -> User | None:
-    """The engine ``User`` of this request (API token or session), or None."""
+def current_engine_user() -> Actor | None:
+    """The ``Actor`` of this request (API token or session), or None."""
     api_user = g.get("api_user")
     if api_user is not None:
         return api_user
     if current_user and current_user.is_authenticated:
-        return current_user.user
+        return current_user.actor
     return None
 
 
@@ -49,7 +44,8 @@ def login_rate_limit() -> str:
 
 
 def role_required(role: str):
-    """Refuse (403) users without ``role``; anonymous users go to the login page."""
+    """Pages that only a role has at all (the administration pages): others get 403 and
+    anonymous users the login page. The engine still checks every change they make."""
     from flask_login import login_required
 
     def decorator(view):
@@ -63,26 +59,33 @@ def role_required(role: str):
     return decorator
 
 
+def load_user(session_id: str) -> CurrentUser | None:
+    """The session's user, if the account is still active and its password unchanged."""
+    from ..transaction import engine, rollback
+
+    raw_id, _, stamp = session_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    try:
+        actor = engine().user(int(raw_id))
+    except NotFound:
+        rollback()  # the failed read marks the transaction; nothing was done in it yet
+        return None
+    if not actor.active or stamp != actor.password_stamp:
+        return None
+    return CurrentUser(actor)
+
+
 @bp.record_once
 def _setup(state) -> None:
     from flask_babel import lazy_gettext
 
-    from ..database import db
     from ..extensions import login_manager
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        raw_id, _, stamp = user_id.partition(":")
-        if not raw_id.isdigit():
-            return None
-        user = db().get(User, int(raw_id))
-        if user is None or not user.active or stamp != password_stamp(user):
-            return None
-        return CurrentUser(user)
+    login_manager.user_loader(load_user)
 
 
 from . import routes  # noqa: E402,F401

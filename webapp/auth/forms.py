@@ -18,7 +18,7 @@ class PasswordForm(FlaskForm):
     """The current password and a new one, twice."""
 
     old = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    new = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat new password"),
                             validators=[DataRequired(), EqualTo("new", _l("Passwords differ"))])
 
@@ -26,5 +26,6 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The UI language."""
 
-    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"),
+                                                  SelectChoice("en", "English")])
     next = HiddenField()

@@ -1,4 +1,4 @@
-"""Login, logout, password change and the language switch."""
+"""Login, logout, password change, API token and the language switch."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,14 +7,13 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from engine import audit, directory
 from engine.errors import InvalidData
 
-from .. import clock
-from ..database import db
 from ..extensions import limiter
-from . import CurrentUser, bp, current_engine_user, login_rate_limit
+from ..handlers import me, write
 from ..inbox.forms import ActionForm
+from ..transaction import engine
+from . import CurrentUser, bp, current_engine_user, login_rate_limit
 from .forms import LanguageForm, LoginForm, PasswordForm
 
 
@@ -38,20 +37,15 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        session_ = db()
-        ip = request.remote_addr or ""
-        user = directory.authenticate(session_, form.username.data.strip(), form.password.data)
-        if user is None:
-            audit.record(session_, None, "login_failed", None, clock.now(),
-                         data={"username": form.username.data.strip()[:64], "ip": ip})
-            session_.commit()
+        # The attempt is audited either way: commit the failed one too.
+        actor = write(engine().authenticate, form.username.data.strip(), form.password.data,
+                      request.remote_addr or "", "web")
+        if actor is None:
             flash(_("Wrong user name or password."), "error")
             return render_template("auth/login.html", form=form), 401
-        audit.record(session_, None, "login", user, clock.now(), data={"ip": ip})
-        session_.commit()
         session.clear()
-        login_user(CurrentUser(user), remember=form.remember.data)
-        session["locale"] = user.locale
+        login_user(CurrentUser(actor), remember=form.remember.data)
+        session["locale"] = actor.locale
         return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
 
@@ -60,40 +54,37 @@ def login():
 @login_required
 def logout():
     """End the session (POST, so that a link elsewhere cannot log the user out)."""
-    user = current_engine_user()
-    audit.record(db(), None, "logout", user, clock.now(),
-                 data={"ip": request.remote_addr or ""})
-    db().commit()
+    write(engine().record, "logout", me(), {"ip": request.remote_addr or ""})
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
+def _password_page(form: PasswordForm, token: str = "", status: int = 200):
+    return render_template("auth/password.html", form=form, token=token,
+                           token_form=ActionForm()), status
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    """Change one's own password."""
+    """Change one's own password; the engine checks the old one and the new one's length."""
     form = PasswordForm()
     if form.validate_on_submit():
-        user = current_engine_user()
         try:
-            directory.set_password(user, form.old.data, form.new.data)
+            actor = write(engine().change_password, me(), form.old.data, form.new.data)
         except InvalidData as err:
-            db().rollback()
-            field = form.old if "old" in err.errors else form.new
-            field.errors = [*field.errors, _("The current password is wrong.")
-                            if field is form.old else _("Choose a longer password.")]
-            return render_template("auth/password.html", form=form,
-                                   token_form=ActionForm()), 400
-        audit.record(db(), None, "password_changed", user, clock.now())
-        db().commit()
+            if "old" in err.errors:
+                form.old.errors = [*form.old.errors, _("The current password is wrong.")]
+            else:
+                form.new.errors = [*form.new.errors, _("Choose a longer password.")]
+            return _password_page(form, status=400)
         # The session id carries a password stamp: log in again under the new one.
-        login_user(CurrentUser(user))
+        login_user(CurrentUser(actor))
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("inbox.index"))
-    return render_template("auth/password.html", form=form, token_form=ActionForm()), \
-        400 if form.errors else 200
+    return _password_page(form, status=400 if form.errors else 200)
 
 
 @bp.route("/password/token", methods=["POST"])
@@ -102,13 +93,8 @@ def api_token():
     """Issue a new API token (replacing the old one) and show it once on the password page."""
     if not ActionForm().validate_on_submit():
         return redirect(url_for("auth.password"))
-    user = current_engine_user()
-    token = directory.issue_token(user)
-    audit.record(db(), None, "api_token_issued", user, clock.now(),
-                 data={"ip": request.remote_addr or ""})
-    db().commit()
-    return render_template("auth/password.html", form=PasswordForm(formdata=None),
-                           token=token, token_form=ActionForm())
+    token = write(engine().issue_token, me(), request.remote_addr or "")
+    return _password_page(PasswordForm(formdata=None), token)
 
 
 @bp.route("/language", methods=["POST"])
@@ -119,7 +105,6 @@ def language():
         session["locale"] = form.locale.data
         user = current_engine_user()
         if user is not None:
-            user.locale = form.locale.data
-            db().commit()
+            write(engine().set_locale, user, form.locale.data)
     return redirect(safe_next(form.next.data or request.referrer and
                               urlsplit(request.referrer).path))

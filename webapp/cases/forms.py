@@ -2,11 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 
 class CancelForm(FlaskForm):
-    """Why the case is cancelled (e.g. a duplicate declaration)."""
+    """Why the case is cancelled (e.g. a duplicate declaration); the engine requires one."""
 
-    reason = TextAreaField(_l("Reason for cancelling"),
-                           validators=[DataRequired(), Length(max=500)])
+    reason = TextAreaField(_l("Reason for cancelling"), validators=[Length(max=500)])

@@ -1,78 +1,80 @@
-"""Household search, page, registration and the new-declaration form."""
+"""Household search, page, registration, and starting a case about a household."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms import SelectChoice
 
-from engine import access, cases, definitions, directory, forms, households
-from engine.errors import Conflict, DixianError, Forbidden, InvalidData
-from engine.models import Level
+from engine import Level, Procedure
+from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
-from .. import clock, schema_forms
-from ..auth import current_engine_user
-from ..database import db
+from .. import handlers, schema_forms
+from ..auth import role_required
 from ..helpers import page_arg
 from ..i18n import locale_name
+from ..transaction import engine
 from . import bp
 from .forms import HouseholdForm
 
-IDENTIFICATION = "monitoring_identification"
+SUBJECT = "household"
+FIELD_ERRORS = {"id_number": _l("Invalid ID number"), "members": _l("At least one member"),
+                "head_name": _l("Required")}
 
 
-def _villages(user) -> list[tuple[str, str]]:
-    return [(a.code, f"{a.name} ({a.code})") for a in directory.areas(db(), user.area_code)
+def _villages() -> list[tuple[str, str]]:
+    return [(a.code, f"{a.name} ({a.code})") for a in engine().areas(handlers.me().area_code)
             if a.level == Level.VILLAGE.value]
+
+
+def _procedures() -> dict[str, Procedure]:
+    """The procedures that start from a household, by deployed process key."""
+    return {key: procedure for procedure, key in engine().procedures_for(SUBJECT)}
 
 
 @bp.route("/households")
 @login_required
 def index():
     """Search households by name, last digits of the ID number, and village."""
-    user = current_engine_user()
     text = request.args.get("q", "").strip()[:50]
     village = request.args.get("village", "")
-    villages = _villages(user)
+    villages = _villages()
     if village and village not in dict(villages):
         village = ""
-    size, page = current_app.config["PAGE_SIZE"], page_arg()
-    found = households.search(db(), user, text, village, limit=size + 1,
-                              offset=(page - 1) * size)
-    names = {code: name for code, name in villages}
-    return render_template("households/index.html", households=found[:size], q=text,
-                           village=village, villages=villages, names=names, page=page,
-                           has_next=len(found) > size)
+    page = page_arg()
+    found, has_next = engine().households(handlers.me(), text, village, page,
+                                          current_app.config["PAGE_SIZE"])
+    return render_template("households/index.html", households=found, q=text,
+                           village=village, villages=villages, names=dict(villages),
+                           page=page, has_next=has_next)
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
-@login_required
+@role_required("staff")
 def new():
     """Register a household in a village of the user's area."""
-    user = current_engine_user()
-    if not access.can_act(user):
-        abort(403)
     form = HouseholdForm()
-    form.village_code.choices = [SelectChoice(c, n) for c, n in _villages(user)]
+    form.village_code.choices = [SelectChoice(c, n) for c, n in _villages()]
     if form.validate_on_submit():
         income = form.income_per_head.data
         try:
-            household = households.add(
-                db(), user, form.head_name.data, form.id_number.data, form.village_code.data,
-                form.members.data, form.household_type.data,
-                float(income) if income is not None else None, form.phone.data or "",
-                now=clock.now())
-            db().commit()
+            household = handlers.write(
+                engine().add_household, handlers.me(), form.head_name.data or "",
+                form.id_number.data or "", form.village_code.data or "", form.members.data,
+                form.household_type.data, float(income) if income is not None else None,
+                form.phone.data or "")
         except InvalidData as err:
-            db().rollback()
             for name in err.errors:
                 field = getattr(form, name, None)
                 if field is not None:
-                    field.errors = [*field.errors, _("Invalid value")
-                                    if name != "id_number" else _("Invalid ID number")]
+                    field.errors = [*field.errors,
+                                    str(FIELD_ERRORS.get(name, _l("Invalid value")))]
+            return render_template("households/new.html", form=form), 400
+        except NotFound:
+            form.village_code.errors = [_("No such village.")]
             return render_template("households/new.html", form=form), 400
         except Conflict:
-            db().rollback()
             form.id_number.errors = [_("A household with this ID number is already "
                                        "registered.")]
             return render_template("households/new.html", form=form), 409
@@ -84,78 +86,67 @@ def new():
 @bp.route("/households/<int:household_id>")
 @login_required
 def show(household_id: int):
-    """A household and its cases."""
-    user = current_engine_user()
-    household = households.get(db(), user, household_id)
-    area = dict(_villages(user)).get(household.village_code, household.village_code)
-    return render_template("households/show.html", household=household, village=area,
-                           cases=households.cases_of(db(), household.id),
-                           can_act=access.can_act(user))
+    """A household, its cases, and the procedures that may start for it."""
+    me, locale = handlers.me(), locale_name()
+    household = engine().household(household_id, me)
+    procedures = _procedures()
+    return render_template(
+        "households/show.html", household=household,
+        village=dict(_villages()).get(household.village_code, household.village_code),
+        cases=engine().cases_of(SUBJECT, household.id, me),
+        labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
+        outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
+        if c.process_key in procedures else c.outcome)
 
 
-def _declaration_fields(parsed, user, household, raw, errors, locale):
-    form = parsed.forms[parsed.start_form] if parsed.start_form else None
-    if form is None:
-        return None, []
-    skip = ("household_id",) if user.level != Level.VILLAGE.value else ("household_id",
-                                                                         "area_code")
-    fields = schema_forms.fields(form, locale, raw, errors, skip=skip)
+def _start_fields(form, household, raw, errors, skip):
+    fields = schema_forms.fields(form, locale_name(), raw, errors, skip=skip)
     for field in fields:
         if field.name == "area_code":
-            field.widget, field.options = "select", _villages(user)
+            field.widget, field.options = "select", _villages()
             field.raw = field.raw or household.village_code
-    return form, fields
+    return fields
 
 
-@bp.route("/households/<int:household_id>/declare", methods=["GET", "POST"])
-@login_required
-def declare(household_id: int):
-    """Start an identification case for the household from the start form."""
-    user = current_engine_user()
-    if not access.can_act(user):
-        abort(403)
-    household = households.get(db(), user, household_id)
-    session, locale = db(), locale_name()
-    row = definitions.find(session, IDENTIFICATION)
-    parsed = definitions.load(session, row.id)
-    form, fields = _declaration_fields(parsed, user, household, {}, {}, locale)
-    status, comment = 200, ""
+@bp.route("/households/<int:household_id>/declare/<key>", methods=["GET", "POST"])
+@role_required("staff")
+def declare(household_id: int, key: str):
+    """Start a case of procedure ``key`` for the household from its start form; the engine
+    checks the household, the user and the data."""
+    if key not in _procedures():
+        abort(404)
+    subject_field = f"{SUBJECT}_id"
+    household = engine().household(household_id, handlers.me())
+    parsed = engine().definition(key)[1]
+    form = parsed.forms.get(parsed.start_form)
+    # A village user's cases belong to their village; others choose it.
+    skip = (subject_field,) + (("area_code",) if handlers.me().level == Level.VILLAGE.value
+                               else ())
+    raw, errors, comment, status = {}, {}, "", 200
     if request.method == "POST":
-        skip = ("household_id",) if user.level != Level.VILLAGE.value else (
-            "household_id", "area_code")
         data, raw = schema_forms.read(form, request.form, skip=skip) if form else ({}, {})
-        data["household_id"] = household.id
+        data[subject_field] = household.id
         comment = request.form.get("comment", "").strip()
-        errors = forms.errors_of(form, data, clock.today(), locale) if form else {}
-        if not errors:
-            try:
-                case, _items = cases.start_case(session, IDENTIFICATION, user, data,
-                                                clock.now(), comment=comment)
-                session.commit()
-                flash(_("Declaration registered: case %(id)d started.", id=case.id),
-                      "success")
-                return redirect(url_for("cases.show", case_id=case.id))
-            except InvalidData as err:
-                session.rollback()
-                errors = err.errors or {"_": str(err)}
-            except Forbidden:
-                session.rollback()
-                abort(403)
-            except Conflict:
-                session.rollback()
-                flash(_("This household already has an open identification case."), "error")
-                errors = {"_": "conflict"}
-            except DixianError as err:
-                session.rollback()
-                flash(_("The case could not be started: %(reason)s", reason=str(err)),
-                      "error")
-                errors = {"_": str(err)}
-        if errors:
-            if set(errors) - {"_"}:
-                flash(_("Please correct the marked fields."), "error")
-            form, fields = _declaration_fields(parsed, user, household, raw, errors, locale)
-            status = 409 if errors.get("_") == "conflict" else 400
-    return render_template("households/declare.html", household=household, form=form,
-                           fields=fields, form_title=schema_forms.title(form, locale),
-                           instructions=schema_forms.instructions(form, locale),
-                           documentation="", comment=comment), status
+        try:
+            started = handlers.start(key, data, comment)
+        except InvalidData as err:
+            errors, status = err.errors or {"_": str(err)}, 400
+            flash(_("Please correct the marked fields."), "error")
+        except Conflict:
+            status = 409
+            flash(_("This household already has an open case of this procedure."), "error")
+        except (Forbidden, NotFound):
+            raise  # their own pages
+        except DixianError as err:  # e.g. a script of the process failed
+            errors, status = {"_": str(err)}, 422
+            flash(_("The case could not be started: %(reason)s", reason=str(err)), "error")
+        else:
+            flash(_("Declaration registered: case %(id)d started.", id=started.case.id),
+                  "success")
+            return redirect(url_for("cases.show", case_id=started.case.id))
+    fields = _start_fields(form, household, raw, errors, skip) if form else []
+    return render_template(
+        "households/declare.html", household=household, key=key, fields=fields,
+        form_title=schema_forms.title(form, locale_name()),
+        instructions=schema_forms.instructions(form, locale_name()),
+        unplaced=schema_forms.unplaced(fields, errors), comment=comment), status

@@ -1,8 +1,10 @@
-"""The attachment upload form (the step's own form is rendered from its JSON Schema)."""
+"""The attachment upload and hand-over forms (the step's own form is rendered from its JSON
+Schema)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 KIND_LABELS = {"minutes": _l("Meeting minutes"), "publicity_photo": _l("Publicity photo"),
                "authorisation": _l("Signed authorisation"), "other": _l("Other")}
@@ -13,3 +15,13 @@ class AttachmentForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
     file = FileField(_l("File (PDF, JPEG or PNG)"), validators=[FileRequired()])
+
+
+class ReassignForm(FlaskForm):
+    """转办: the colleague who takes the work item over, and why."""
+
+    # Any user id is accepted here: the engine decides who may take the item.
+    to_user = SelectField(_l("Hand over to"), coerce=int, validate_choice=False,
+                          validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment (recorded in the history)"),
+                            validators=[Length(max=500)])

@@ -1,120 +1,92 @@
-"""Show a work item with its form; complete, claim, unclaim it; attach files."""
+"""Show a work item with its form; complete, claim, unclaim, hand it over; attach files."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from wtforms import SelectChoice
 
-from engine import access, attachments, cases, definitions, forms
-from engine.errors import Conflict, DixianError, Forbidden, InvalidData
+from engine import TaskView
+from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
-from .. import clock, schema_forms
-from ..auth import current_engine_user
+from .. import display, handlers, schema_forms
 from ..auth.routes import safe_next
-from ..case_view import case_data, may_act, may_view, summary, user_names
-from ..database import db
 from ..helpers import stale_message
 from ..i18n import locale_name
 from ..inbox.forms import ActionForm
 from . import bp
-from .forms import KIND_LABELS, AttachmentForm
+from .forms import KIND_LABELS, AttachmentForm, ReassignForm
 
 
-def _load(item_id: int):
-    user = current_engine_user()
-    item = cases.get_item(db(), item_id)
-    case = cases.get_case(db(), item.case_id)
-    if not may_view(user, item, case.area_code):
-        abort(403)
-    return user, item, case
+def _reassign_form(view: TaskView, form: ReassignForm | None = None) -> ReassignForm | None:
+    if not view.can_act:
+        return None
+    form = form or ReassignForm(formdata=None)
+    form.to_user.choices = [SelectChoice(u.id, u.name) for u in handlers.colleagues(view.item)]
+    return form if form.to_user.choices else None
 
 
-def _render(item_id: int, raw: dict | None = None, errors: dict | None = None,
-            comment: str = "", status: int = 200, upload: AttachmentForm | None = None):
-    user, item, case = _load(item_id)
-    session, locale = db(), locale_name()
-    parsed = definitions.load(session, case.definition_id)
-    info = parsed.user_tasks.get(item.task_name)
-    form = parsed.forms.get(item.form) if item.form else None
-    data = case_data(session, case, item)
-    acting = may_act(user, item)
-    fields = schema_forms.fields(form, locale, raw if raw is not None else {}, errors) \
-        if form else []
-    names = user_names(session, [item.assignee_id, item.completed_by])
+def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
+            comment: str = "", status: int = 200, upload: AttachmentForm | None = None,
+            reassign: ReassignForm | None = None):
+    """The task page: what the engine's TaskView says, with the user's input and errors."""
+    locale, form = locale_name(), view.form
+    fields = schema_forms.fields(form, locale, raw or {}, errors) if form else []
     return render_template(
-        "tasks/task.html", item=item, case=case, info=info, form=form, fields=fields,
-        decisions=schema_forms.decisions(form), summary=summary(session, case, data, locale),
-        form_title=schema_forms.title(form, locale, item.title),
+        "tasks/task.html", view=view, item=view.item, case=view.case,
+        forms={view.item.form: form} if form else {}, fields=fields,
+        unplaced=schema_forms.unplaced(fields, errors), decisions=schema_forms.decisions(form),
+        facts=display.facts(view.facts, view.start_form),
+        form_title=schema_forms.title(form, locale, view.item.title),
         instructions=schema_forms.instructions(form, locale),
-        documentation=info.documentation if info else "", acting=acting, errors=errors or {},
-        comment=comment, names=names, action=ActionForm(),
-        upload=upload or AttachmentForm(), kinds=KIND_LABELS,
-        attachments=attachments.list(session, case.id),
-        can_upload=access.can_act(user) and case.status == "running"
-        and access.within(case.area_code, user.area_code)), status
+        documentation=view.step.documentation if view.step else "", errors=errors or {},
+        comment=comment, action=ActionForm(), upload=upload or AttachmentForm(),
+        kinds=KIND_LABELS, reassign=_reassign_form(view, reassign)), status
 
 
 @bp.route("/<int:item_id>")
 @login_required
 def show(item_id: int):
     """The task page."""
-    return _render(item_id)
+    return _render(handlers.task(item_id))
 
 
 @bp.route("/<int:item_id>", methods=["POST"])
 @login_required
 def complete(item_id: int):
-    """Validate the form on the server and complete the step; nothing is saved on error."""
-    user, item, case = _load(item_id)
-    session, locale = db(), locale_name()
-    parsed = definitions.load(session, case.definition_id)
-    form = parsed.forms.get(item.form) if item.form else None
-    data, raw = schema_forms.read(form, request.form) if form else ({}, {})
-    comment = request.form.get("comment", "").strip()
+    """Hand the typed form data to the engine, which checks access and state, then validates
+    it; nothing is saved on error and the page shows what the user typed."""
     version = request.form.get("case_version", "")
     if not version.isdigit():
         abort(400)
-    errors = forms.errors_of(form, data, clock.today(), locale) if form else {}
-    if errors:
-        flash(_("Please correct the marked fields."), "error")
-        return _render(item_id, raw, errors, comment, 400)
+    view = handlers.task(item_id)
+    data, raw = schema_forms.read(view.form, request.form) if view.form else ({}, {})
+    comment = request.form.get("comment", "").strip()
     try:
-        cases.complete(session, item.id, user, data, clock.now(), expected_version=int(version),
-                       comment=comment)
-        session.commit()
-    except Conflict:
-        session.rollback()
-        flash(stale_message(), "error")
-        return _render(item_id, raw, None, comment, 409)
+        handlers.complete(item_id, data, int(version), comment)
     except InvalidData as err:
-        session.rollback()
         flash(_("Please correct the marked fields."), "error")
-        return _render(item_id, raw, err.errors, comment, 400)
-    except Forbidden:
-        session.rollback()
-        abort(403)
-    except DixianError as err:
-        session.rollback()
+        return _render(view, raw, err.errors or {"_": str(err)}, comment, 400)
+    except Conflict:
+        flash(stale_message(), "error")
+        return _render(handlers.task(item_id), raw, None, comment, 409)
+    except (Forbidden, NotFound):
+        raise  # their own pages
+    except DixianError as err:  # e.g. a script of the step failed
         flash(_("The step could not be completed: %(reason)s", reason=str(err)), "error")
-        return _render(item_id, raw, None, comment, 422)
-    flash(_("“%(title)s” completed.", title=item.title), "success")
+        return _render(view, raw, None, comment, 422)
+    title = display.step_title(view.item, {view.item.form: view.form} if view.form else {})
+    flash(_("“%(title)s” completed.", title=title), "success")
     return redirect(url_for("inbox.index"))
 
 
-def _claim_action(item_id: int, operation, done_message: str):
-    form = ActionForm()
-    if not form.validate_on_submit():
+def _assign_action(operation, item_id: int, done_message: str):
+    if not ActionForm().validate_on_submit():
         abort(400)
-    user, item, _case = _load(item_id)
     try:
-        operation(db(), item.id, user, clock.now())
-        db().commit()
+        operation(item_id)
         flash(done_message, "success")
-    except Forbidden:
-        db().rollback()
-        abort(403)
     except Conflict:
-        db().rollback()
         flash(stale_message(), "error")
     return redirect(safe_next(request.args.get("next"), "inbox.index"))
 
@@ -123,40 +95,50 @@ def _claim_action(item_id: int, operation, done_message: str):
 @login_required
 def claim(item_id: int):
     """Take an unclaimed item."""
-    return _claim_action(item_id, cases.claim, _("Task claimed."))
+    return _assign_action(handlers.claim, item_id, _("Task claimed."))
 
 
 @bp.route("/<int:item_id>/unclaim", methods=["POST"])
 @login_required
 def unclaim(item_id: int):
     """Give a claimed item back to the group."""
-    return _claim_action(item_id, cases.unclaim, _("Task returned to the group."))
+    return _assign_action(handlers.unclaim, item_id, _("Task returned to the group."))
+
+
+@bp.route("/<int:item_id>/reassign", methods=["POST"])
+@login_required
+def reassign(item_id: int):
+    """转办: hand the item to a colleague of its level and area."""
+    form = ReassignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        item = handlers.reassign(item_id, form.to_user.data, (form.comment.data or "").strip())
+    except Conflict:
+        flash(stale_message(), "error")
+        return redirect(url_for("tasks.show", item_id=item_id))
+    flash(_("Task handed over to %(name)s.", name=item.assignee), "success")
+    return redirect(url_for("inbox.index"))
 
 
 @bp.route("/<int:item_id>/attachments", methods=["POST"])
 @login_required
 def upload(item_id: int):
     """Attach a PDF, JPEG or PNG file to the item's case."""
-    user, item, case = _load(item_id)
+    view = handlers.task(item_id)
     form = AttachmentForm()
     if not form.validate_on_submit():
-        return _render(item_id, status=400, upload=form)
+        return _render(view, status=400, upload=form)
     file = form.file.data
     try:
-        attachments.add(db(), case.id, item.id, user, file.filename or "",
-                        file.mimetype or "", file.read(), form.kind.data, clock.now(),
-                        max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
-        db().commit()
-    except Forbidden:
-        db().rollback()
-        abort(403)
+        handlers.attach(view.case.id, view.item.id, file.filename or "", file.mimetype or "",
+                        file.read(), form.kind.data)
     except InvalidData as err:
-        db().rollback()
         problem = next(iter(err.errors.values()), "")
         message = {"type": _("Only PDF, JPEG and PNG files are accepted."),
                    "too large": _("The file is too large."),
                    "empty": _("The file is empty.")}.get(problem, str(err))
         form.file.errors = [message]
-        return _render(item_id, status=400, upload=form)
+        return _render(view, status=400, upload=form)
     flash(_("File attached."), "success")
-    return redirect(url_for("tasks.show", item_id=item.id) + "#attachments")
+    return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")

@@ -1,0 +1,98 @@
+"""Request handlers shared by the HTML pages and the JSON API.
+
+Each handler calls the engine once for the logged-in user and returns the engine's view
+object (``InboxPage``, ``TaskView``, ``CaseView``, ``Completed`` …), which the page renders
+and the API serialises. A write commits the request's transaction when the verb succeeds
+and rolls it back when it fails, so that a page may catch the error and render again.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from flask import current_app
+
+from engine import Actor, CaseBrief, CaseView, Completed, InboxPage, ItemView, Started, TaskView
+
+from .auth import current_engine_user
+from .i18n import locale_name
+from .transaction import engine
+
+T = TypeVar("T")
+
+
+def me() -> Actor:
+    """The logged-in user (session or API token)."""
+    return current_engine_user()
+
+
+def write(verb: Callable[..., T], *args, **kwargs) -> T:
+    """Run an engine verb in the request's transaction; commit on success, else roll back."""
+    try:
+        result = verb(*args, **kwargs)
+    except BaseException:
+        engine().rollback()
+        raise
+    engine().commit()
+    return result
+
+
+def inbox(view: str, page: int) -> InboxPage:
+    """One page of one view of the user's inbox, with the counts of every view."""
+    return engine().inbox(me(), view, page, current_app.config["PAGE_SIZE"])
+
+
+def task(item_id: int) -> TaskView:
+    """A work item as its page and the API show it."""
+    return engine().task(item_id, me())
+
+
+def case(case_id: int) -> CaseView:
+    """A case as its page and the API show it."""
+    return engine().case(case_id, me())
+
+
+def complete(item_id: int, data: dict, version: int | None, comment: str = "") -> Completed:
+    """Complete a work item; the engine checks access and state, then validates ``data``."""
+    return write(engine().complete, item_id, me(), data, expected_version=version,
+                 comment=comment, locale=locale_name())
+
+
+def start(key: str, data: dict, comment: str = "") -> Started:
+    """Start a case of the process ``key`` from its start form's data."""
+    return write(engine().start, key, me(), data, comment=comment, locale=locale_name())
+
+
+def claim(item_id: int) -> ItemView:
+    """Take an unclaimed work item."""
+    return write(engine().claim, item_id, me())
+
+
+def unclaim(item_id: int) -> ItemView:
+    """Give a claimed work item back to the group."""
+    return write(engine().unclaim, item_id, me())
+
+
+def reassign(item_id: int, to_user: int, comment: str = "") -> ItemView:
+    """Hand a work item to a colleague (转办)."""
+    return write(engine().reassign, item_id, me(), to_user, comment=comment)
+
+
+def cancel(case_id: int, reason: str) -> CaseBrief:
+    """Cancel a running case with a reason."""
+    return write(engine().cancel, case_id, me(), reason)
+
+
+def colleagues(item: ItemView) -> list[Actor]:
+    """Who a work item could be handed to: other active staff of its level and area. The
+    engine decides whether the hand-over is allowed."""
+    user = me()
+    return [u for u in engine().users(item.area_code)
+            if u.level == item.level and u.area_code == item.area_code and u.active
+            and u.has_role("staff") and u.id != user.id]
+
+
+def attach(case_id: int, item_id: int | None, filename: str, content_type: str,
+           content: bytes, kind: str):
+    """Attach a PDF, JPEG or PNG file to a case (from a work item's page)."""
+    return write(engine().attach, case_id, me(), filename, content_type, content, kind,
+                 item_id=item_id)
