@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine as Database
 
 from . import clock as clocks
+from . import policy
 from .admin import AdminVerbs
 from .cases import CaseVerbs
 from .db import Tx, make_engine, migrate
@@ -107,6 +108,12 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs):
             self._current.reset(tx.token)
 
     # Parts ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def allowed(rule: str, *args) -> bool:
+        """Whether a policy rule (``engine.policy``, by name) allows the action, for pages
+        that show or hide a button; the verbs check the same rule again."""
+        return policy.allowed(getattr(policy, rule), *args)
 
     def procedure_of(self, parsed) -> Procedure:
         """The procedure that knows a definition (by its property, else by process key)."""

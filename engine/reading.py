@@ -184,6 +184,18 @@ class ReadVerbs:
             return DiagramView(xml, sorted(done - current - overdue), sorted(current),
                                sorted(overdue))
 
+    def colleagues(self, item_id: int, actor) -> list:
+        """Who the actor could hand a work item to (转办): the users ``policy.reassign``
+        allows, the actor excepted."""
+        with self.transaction(write=False) as tx:
+            item, case = store.read_item(tx.conn, item_id, lock=False)
+            if item is None:
+                raise NotFound(f"work item {item_id} does not exist")
+            policy.require(policy.view_item, actor, item, case)
+            return [user for user in self.directory.users(tx.conn, item.area_code)
+                    if user.id != actor.id
+                    and policy.allowed(policy.reassign, actor, item, user)]
+
     def trail(self, case_id: int, actor) -> list[views.TrailEntry]:
         """A case's events in order."""
         with self.transaction(write=False) as tx:

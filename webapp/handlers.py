@@ -83,12 +83,8 @@ def cancel(case_id: int, reason: str) -> CaseBrief:
 
 
 def colleagues(item: ItemView) -> list[Actor]:
-    """Who a work item could be handed to: other active staff of its level and area. The
-    engine decides whether the hand-over is allowed."""
-    user = me()
-    return [u for u in engine().users(item.area_code)
-            if u.level == item.level and u.area_code == item.area_code and u.active
-            and u.has_role("staff") and u.id != user.id]
+    """Who the current user could hand a work item to (the engine's reassign rule)."""
+    return engine().colleagues(item.id, me())
 
 
 def attach(case_id: int, item_id: int | None, filename: str, content_type: str,

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from engine import local_today
 from engine.errors import Conflict, InvalidData, NotFound
 
-from ..auth import role_required
+from ..auth import rule_required
 from ..handlers import me, write
 from ..inbox.forms import ActionForm
 from ..transaction import engine
@@ -27,7 +27,7 @@ def _field_errors(form, err: InvalidData, default) -> None:
 
 
 @bp.route("/users")
-@role_required("admin")
+@rule_required("administer")
 def users():
     """All accounts."""
     return render_template("admin/users.html", users=engine().users(),
@@ -36,7 +36,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@rule_required("administer")
 def new_user():
     """Create an account."""
     form = UserForm()
@@ -60,7 +60,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required("admin")
+@rule_required("administer")
 def toggle_active(user_id: int):
     """Deactivate an active account, or reactivate an inactive one."""
     if ActionForm().validate_on_submit():
@@ -75,7 +75,7 @@ def toggle_active(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@role_required("admin")
+@rule_required("administer")
 def reset_password(user_id: int):
     """Set a new password for an account (its sessions end)."""
     form = ResetPasswordForm()
@@ -90,7 +90,7 @@ def reset_password(user_id: int):
 
 
 @bp.route("/areas", methods=["GET", "POST"])
-@role_required("admin")
+@rule_required("administer")
 def areas():
     """The area tree, and a form to add an area under its parent code."""
     form = AreaForm()
@@ -113,7 +113,7 @@ def areas():
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
-@role_required("admin")
+@rule_required("administer")
 def calendar():
     """Working-day overrides of one year, and whether the holiday library covers it."""
     form = CalendarDayForm()
@@ -129,7 +129,7 @@ def calendar():
 
 
 @bp.route("/calendar/<day>/delete", methods=["POST"])
-@role_required("admin")
+@rule_required("administer")
 def calendar_remove(day: str):
     """Drop one override (404 if there is none)."""
     try:

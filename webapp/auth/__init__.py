@@ -43,16 +43,19 @@ def login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def role_required(role: str):
-    """Pages that only a role has at all (the administration pages): others get 403 and
-    anonymous users the login page. The engine still checks every change they make."""
+def rule_required(rule: str):
+    """Pages for users the engine's policy rule ``rule`` allows (``administer``,
+    ``work_queue``): others get 403 and anonymous users the login page. The engine still
+    checks every change they make."""
     from flask_login import login_required
+
+    from ..transaction import engine
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_engine_user().has_role(role):
+            if not engine().allowed(rule, current_engine_user()):
                 abort(403)
             return view(*args, **kwargs)
         return wrapped

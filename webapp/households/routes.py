@@ -11,7 +11,7 @@ from engine import Level, Procedure
 from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
 from .. import handlers, schema_forms
-from ..auth import role_required
+from ..auth import rule_required
 from ..helpers import page_arg
 from ..i18n import locale_name
 from ..transaction import engine
@@ -51,7 +51,7 @@ def index():
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
-@role_required("staff")
+@rule_required("work_queue")
 def new():
     """Register a household in a village of the user's area."""
     form = HouseholdForm()
@@ -109,7 +109,7 @@ def _start_fields(form, household, raw, errors, skip):
 
 
 @bp.route("/households/<int:household_id>/declare/<key>", methods=["GET", "POST"])
-@role_required("staff")
+@rule_required("work_queue")
 def declare(household_id: int, key: str):
     """Start a case of procedure ``key`` for the household from its start form; the engine
     checks the household, the user and the data."""
