@@ -5,6 +5,7 @@ Several workers may run at once on PostgreSQL: the engine locks each case it ste
 """
 from __future__ import annotations
 
+import signal
 import sys
 from dataclasses import replace
 
@@ -26,10 +27,12 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
     engine = build_engine(settings)
     service = TimerService(engine, interval, batch or settings.timer_batch, max_backoff,
                            (lambda: now) if now is not None else (lambda: None))
-    service.handle_signals()
+    previous = service.handle_signals()
     try:
         return service.run(once)
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         engine.dispose()
 
 

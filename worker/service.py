@@ -95,12 +95,14 @@ class TimerService:
         # running inside that moment would wait for itself, so a helper thread sets it.
         threading.Thread(target=self.stop.set, daemon=True).start()
 
-    def handle_signals(self) -> None:
-        """Stop on SIGTERM and SIGINT (main thread only)."""
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self.request_stop)
+    def handle_signals(self) -> dict:
+        """Stop on SIGTERM and SIGINT (main thread only); the handlers they had before."""
+        return {sig: signal.signal(sig, self.request_stop)
+                for sig in (signal.SIGTERM, signal.SIGINT)}
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """One line per record on standard error, with the time."""
+    """One line per record on standard error, with the time; SpiffWorkflow's step-by-step
+    records only from warnings up."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("spiff").setLevel(max(level, logging.WARNING))
