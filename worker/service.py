@@ -46,7 +46,7 @@ class TimerService:
         self.now = now
         self.stop = threading.Event()
         self.failures = 0  # sweeps failed in a row
-        self._stopping = False
+        self._signals: set[int] = set()  # the stop signals received
 
     def sweep(self) -> Sweep:
         """One batch of due timers, committed; logs a line when it saw any."""
@@ -84,13 +84,16 @@ class TimerService:
         return 0
 
     def request_stop(self, signum: int | None = None, _frame=None) -> None:
-        """Ask the loop to stop after the current sweep; a second signal stops it at once
-        (the sweep's transaction rolls back)."""
-        if self._stopping and signum is not None:
+        """Ask the loop to stop after the current sweep. The same signal a second time (Ctrl-C
+        twice) stops it at once, rolling the sweep back; SIGINT from the terminal followed by
+        the supervisor's SIGTERM still lets the sweep finish."""
+        if signum is not None and signum in self._signals:
             log.warning("stopping now: the current sweep is rolled back")
             raise SystemExit(1)
-        self._stopping = True
-        log.info("stopping after the current sweep")
+        if not self._signals:
+            log.info("stopping after the current sweep")
+        if signum is not None:
+            self._signals.add(signum)
         # Event.set takes the lock that Event.wait holds for a moment; a signal handler
         # running inside that moment would wait for itself, so a helper thread sets it.
         threading.Thread(target=self.stop.set, daemon=True).start()

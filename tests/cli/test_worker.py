@@ -224,3 +224,12 @@ def test_dixian_timers_fire_and_run_once(cli, eng, users):
     code, out = cli("timers", "run", "--once", now="2099-01-01T00:00")
     assert code == 0, out
     assert fired_events(eng, cases) == [1, 1]
+
+
+def test_ctrl_c_then_sigterm_lets_the_sweep_finish_ctrl_c_twice_does_not():
+    service = TimerService(ScriptedEngine([]), interval=1)
+    service.request_stop(signal.SIGINT)  # the terminal's Ctrl-C
+    service.request_stop(signal.SIGTERM)  # the supervisor passing it on
+    assert service.stop.wait(5)
+    with pytest.raises(SystemExit):
+        service.request_stop(signal.SIGINT)
