@@ -3,17 +3,13 @@ from __future__ import annotations
 
 import click
 
-from .context import day, transactional
+from .context import admin_option, day, transactional
 from .output import Report, table
 
 
 @click.group()
 def calendar():
     """Working-day calendar overrides (holidays and 调休 days)."""
-
-
-admin_option = click.option("--as", "as_user", default=None,
-                            help="the administrator making the change")
 
 
 @calendar.command(name="set")

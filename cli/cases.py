@@ -69,24 +69,22 @@ def complete(obj, item, as_user, data, comment, case_version):
     return Report(done, f"item {item} completed\n{items_table(done.items)}")
 
 
-@click.command()
-@item_argument
-@as_user
-@transactional(write=True)
-def claim(obj, item, as_user):
-    """Claim work item ITEM (签收): only you may complete it."""
-    view = obj.engine.claim(item, obj.actor(as_user), obj.now)
-    return Report(view, f"item {view.id} claimed by {as_user}")
+def holding_command(verb: str, summary: str, said: str) -> click.Command:
+    """A command taking or giving back work item ITEM: engine verb ``verb``."""
+    @click.command(name=verb, help=summary)
+    @item_argument
+    @as_user
+    @transactional(write=True)
+    def command(obj, item, as_user):
+        view = getattr(obj.engine, verb)(item, obj.actor(as_user), obj.now)
+        return Report(view, said.format(item=view.id, user=as_user))
+    return command
 
 
-@click.command()
-@item_argument
-@as_user
-@transactional(write=True)
-def unclaim(obj, item, as_user):
-    """Give work item ITEM back to the group."""
-    view = obj.engine.unclaim(item, obj.actor(as_user), obj.now)
-    return Report(view, f"item {view.id} returned to the group")
+claim = holding_command("claim", "Claim work item ITEM (签收): only you may complete it.",
+                        "item {item} claimed by {user}")
+unclaim = holding_command("unclaim", "Give work item ITEM back to the group.",
+                          "item {item} returned to the group")
 
 
 @click.command()

@@ -109,6 +109,11 @@ def json_object(raw: str, option: str = "--data") -> dict:
     return data
 
 
+admin_option = click.option("--as", "as_user", default=None,
+                            help="the administrator making the change (default: the local "
+                                 "operator)")
+
+
 def day(value: str) -> date:
     """A date given as YYYY-MM-DD."""
     try:

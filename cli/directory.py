@@ -8,13 +8,10 @@ import click
 
 from engine import Level
 
-from .context import transactional
+from .context import admin_option, transactional
 from .output import Report, table
 
 LEVELS = click.Choice([level.value for level in Level])
-admin_option = click.option("--as", "as_user", default=None,
-                            help="the administrator making the change (default: the local "
-                                 "operator)")
 
 
 @click.group()
@@ -34,14 +31,20 @@ def area_add(obj, code, name, parent, as_user):
     return Report(row, f"area {row.code} {row.name} ({row.level}) added")
 
 
-@click.command()
-@click.option("--under", default="", help="only areas whose code starts with this")
-@transactional(write=False)
-def areas(obj, under):
-    """List areas in code order."""
-    rows = obj.engine.areas(under)
-    return Report(rows, table(rows, [("code", "code"), ("level", "level"), ("name", "name"),
-                                     ("parent", "parent_code")], empty="no areas"))
+def listing(name: str, summary: str, under: str, columns, empty: str) -> click.Command:
+    """A command listing areas or users (engine verb ``name``), optionally under a code."""
+    @click.command(name=name, help=summary)
+    @click.option("--under", default="", help=under)
+    @transactional(write=False)
+    def command(obj, under):
+        rows = getattr(obj.engine, name)(under)
+        return Report(rows, table(rows, columns, empty=empty))
+    return command
+
+
+areas = listing("areas", "List areas in code order.", "only areas whose code starts with this",
+                [("code", "code"), ("level", "level"), ("name", "name"),
+                 ("parent", "parent_code")], "no areas")
 
 
 @click.group()
@@ -68,16 +71,10 @@ def user_add(obj, name, level, area_code, roles, display_name, password_stdin, a
     return Report(row, f"user {row.username} added")
 
 
-@click.command()
-@click.option("--under", default="", help="only users of this area and below")
-@transactional(write=False)
-def users(obj, under):
-    """List user accounts."""
-    rows = obj.engine.users(under)
-    return Report(rows, table(rows, [("user", "username"), ("level", "level"),
-                                     ("area", "area_code"), ("roles", "roles"),
-                                     ("active", "active"), ("name", "display_name")],
-                              empty="no users"))
+users = listing("users", "List user accounts.", "only users of this area and below",
+                [("user", "username"), ("level", "level"), ("area", "area_code"),
+                 ("roles", "roles"), ("active", "active"), ("name", "display_name")],
+                "no users")
 
 
 @click.group()

@@ -21,12 +21,14 @@ __all__ = ["TimerService", "main", "run_service"]
 
 def run_service(settings: Settings, interval: float, batch: int | None, once: bool,
                 max_backoff: float = DEFAULT_MAX_BACKOFF, now=None) -> int:
-    """Build an Engine for the worker, run the loop in this process, return its exit status."""
+    """Build an Engine for the worker, run the loop in this process, return its exit status.
+
+    ``now`` fixes the time every sweep acts at (``dixian --now``); None is the wall clock."""
     settings = replace(settings, busy_timeout_ms=min(settings.busy_timeout_ms,
                                                      WORKER_BUSY_TIMEOUT_MS))
     engine = build_engine(settings)
     service = TimerService(engine, interval, batch or settings.timer_batch, max_backoff,
-                           (lambda: now) if now is not None else (lambda: None))
+                           lambda: now)
     previous = service.handle_signals()
     try:
         return service.run(once)

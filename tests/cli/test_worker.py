@@ -121,6 +121,8 @@ def test_fires_due_timers_and_stops_within_seconds_of_sigterm(eng, users, db_url
 def test_two_workers_fire_each_timer_once(eng, users, db_url, workers):
     cases = start_waiting_cases(eng, users["village11"], 12)
     pair = [workers("--db", db_url, "--interval", "0.2", "--batch", "2") for _ in range(2)]
+    for worker in pair:
+        worker.wait_for("timer service running")  # both take part, and both stop on SIGTERM
     deadline = time.monotonic() + 60
     while eng.counts(users["village11"])["all"] < len(cases):
         running = all(worker.proc.poll() is None for worker in pair)
@@ -157,6 +159,13 @@ def test_keeps_running_while_the_database_is_locked(tmp_path, workers):
         locker.close()
     assert fired_events(eng, cases) == [1, 1, 1]
     eng.dispose()
+
+
+def test_keeps_running_while_the_database_is_unreachable(workers):
+    worker = workers("--db", "postgresql://postgres@127.0.0.1:9/dixian", "--interval", "0.1",
+                     "--max-backoff", "0.2")
+    worker.wait_for("sweep failed (3 in a row): OperationalError")
+    assert worker.terminate() == 0
 
 
 class ScriptedEngine:
