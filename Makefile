@@ -1,9 +1,15 @@
 # Dixian: `make run` starts everything on this machine, `make test` runs the whole suite.
 # Both install what is missing first (system packages, virtual environment, JS packages).
+#   make run                    init the database (demo data once), then the web app and the
+#                               timer worker, restarted whenever it ends; Ctrl-C stops both
+#   make test [PYTEST_ARGS=…]   the suite (DIXIAN_TEST_DATABASE_URL=postgresql://… for PostgreSQL)
+#   make bench [BENCH_ARGS=…]   engine benchmark against in-memory SpiffWorkflow
 
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
 export VENV
 
 .PHONY: run test install install-test translations bench clean
@@ -35,10 +41,10 @@ run: install
 	scripts/run.sh
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/engine.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

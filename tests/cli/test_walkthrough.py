@@ -1,11 +1,11 @@
-"""The README's CLI walkthrough, run command by command: it must stay true."""
+"""The README's CLI walkthrough, run command by command on a fresh database: it must stay true."""
 import json
 import re
 import shlex
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from cli import main
 
 from support import ROOT
 
@@ -27,17 +27,22 @@ def walkthrough_commands() -> list[list[str]]:
     return commands
 
 
-def test_readme_walkthrough_runs_a_whole_case(make_session, db_url, monkeypatch):
+def test_readme_walkthrough_runs_a_whole_case(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
+    db = f"sqlite:///{tmp_path}/walkthrough.sqlite"
     commands = walkthrough_commands()
     assert len(commands) >= 14
     runner = CliRunner()
+    outputs = []
     for args in commands:
-        result = runner.invoke(main, ["--db", db_url, *args])
+        result = runner.invoke(main, ["--db", db, *args])
         assert result.exit_code == 0, f"dixian {' '.join(args)}\n{result.output}"
-    case = json.loads(runner.invoke(main, ["--db", db_url, "--json", "case", "1"]).output)
+        outputs.append(result.output)
+    assert "王建国" in outputs[1] and "360799********4515" in outputs[1]
+    view = json.loads(runner.invoke(main, ["--db", db, "--json", "case", "1"]).output)
+    case = view["case"]
     assert (case["status"], case["outcome"]) == ("completed", "approved")
     assert case["deadline_met_at"] is not None and not case["overdue"]
-    events = [e["event"] for e in case["trail"]]
+    events = [e["event"] for e in view["trail"]]
     assert events.count("task_completed") == 8 and "timer_fired" in events
-    assert "trail intact" in runner.invoke(main, ["--db", db_url, "trail", "verify", "1"]).output
+    assert outputs[-1].strip() == f"case 1: trail intact, {len(events)} events"

@@ -1,0 +1,4 @@
+"""``python -m cli``: the dixian command."""
+from cli import main
+
+main()

@@ -1,0 +1,4 @@
+"""``python -m worker``: the timer worker."""
+from worker import main
+
+main()

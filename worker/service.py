@@ -1,0 +1,111 @@
+"""The timer service's loop: sweep due timers, wait, sweep again, until told to stop.
+
+The service must outlive anything a sweep can raise. The engine already isolates one case's
+failure (rolled back, logged, retried later with backoff); what reaches this loop is a sweep
+that failed as a whole — SQLite's "database is locked", a lost PostgreSQL connection, a
+deadlock — and the answer is the same for all: log one line, wait (doubling the wait after
+each failure in a row, up to a cap) and sweep again. Nothing but a stop request ends it.
+
+Stopping: SIGTERM or SIGINT sets an Event. A sweep in progress finishes (its transaction
+commits), the wait between sweeps ends at once, and ``run`` returns 0.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+from typing import Callable
+
+from engine import Engine, Sweep
+
+log = logging.getLogger("dixian.worker")
+
+DEFAULT_INTERVAL = 15.0
+DEFAULT_BATCH = 100
+DEFAULT_MAX_BACKOFF = 300.0
+# The worker waits at most this long for SQLite's write lock: a sweep that cannot get it
+# fails, is retried after a backoff, and a stop request is never stuck behind a long wait.
+WORKER_BUSY_TIMEOUT_MS = 3_000
+
+
+def summary(err: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message."""
+    lines = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+class TimerService:
+    """Fires due timers of one Engine in batches until ``stop`` is set."""
+
+    def __init__(self, engine: Engine, interval: float = DEFAULT_INTERVAL,
+                 batch: int = DEFAULT_BATCH, max_backoff: float = DEFAULT_MAX_BACKOFF,
+                 now: Callable[[], datetime | None] = lambda: None):
+        self.engine, self.interval, self.batch = engine, interval, batch
+        self.max_backoff = max(max_backoff, interval)
+        self.now = now
+        self.stop = threading.Event()
+        self.failures = 0  # sweeps failed in a row
+        self._signals: set[int] = set()  # the stop signals received
+
+    def sweep(self) -> Sweep:
+        """One batch of due timers, committed; logs a line when it saw any."""
+        sweep = self.engine.fire_due(self.now(), self.batch)
+        if sweep.seen:
+            log.info("fired %d, skipped %d, failed %d", sweep.fired, sweep.skipped,
+                     len(sweep.failed))
+        return sweep
+
+    def backoff(self) -> float:
+        """Seconds to wait after the current run of failed sweeps."""
+        return min(self.interval * 2 ** (self.failures - 1), self.max_backoff)
+
+    def run(self, once: bool = False) -> int:
+        """Sweep until stopped (or once); 0 when it stopped as asked, 1 if ``once`` failed."""
+        log.info("timer service running (every %gs, batches of %d)", self.interval, self.batch)
+        while not self.stop.is_set():
+            try:
+                sweep = self.sweep()
+            except Exception as err:  # the service must survive every failed sweep
+                self.failures += 1
+                wait = self.backoff()
+                log.error("sweep failed (%d in a row): %s; next try in %gs", self.failures,
+                          summary(err), wait, exc_info=log.isEnabledFor(logging.DEBUG))
+                if once:
+                    return 1
+                self.stop.wait(wait)
+                continue
+            self.failures = 0
+            if once:
+                break
+            if sweep.seen < self.batch:  # a full batch means more are due: go on at once
+                self.stop.wait(self.interval)
+        log.info("timer service stopped")
+        return 0
+
+    def request_stop(self, signum: int | None = None, _frame=None) -> None:
+        """Ask the loop to stop after the current sweep. The same signal a second time (Ctrl-C
+        twice) stops it at once, rolling the sweep back; SIGINT from the terminal followed by
+        the supervisor's SIGTERM still lets the sweep finish."""
+        if signum is not None and signum in self._signals:
+            log.warning("stopping now: the current sweep is rolled back")
+            raise SystemExit(1)
+        if not self._signals:
+            log.info("stopping after the current sweep")
+        if signum is not None:
+            self._signals.add(signum)
+        # Event.set takes the lock that Event.wait holds for a moment; a signal handler
+        # running inside that moment would wait for itself, so a helper thread sets it.
+        threading.Thread(target=self.stop.set, daemon=True).start()
+
+    def handle_signals(self) -> dict:
+        """Stop on SIGTERM and SIGINT (main thread only); the handlers they had before."""
+        return {sig: signal.signal(sig, self.request_stop)
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """One line per record on standard error, with the time; SpiffWorkflow's step-by-step
+    records only from warnings up."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("spiff").setLevel(max(level, logging.WARNING))
