@@ -9,6 +9,7 @@ but its errors. Build one Engine from settings and call its verbs::
 
 The engine never imports Flask or click.
 """
+from . import demo
 from .audit import Verification
 from .calendar import TIMEZONE, BusinessCalendar, DayKind
 from .cases import Completed, Started, local_today
@@ -29,7 +30,7 @@ from .timers import Sweep
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
 __all__ = [
-    "Actor", "AreaRow", "AttachmentView", "BusinessCalendar", "CaseBrief", "CaseStatus",
+    "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief", "CaseStatus",
     "CaseView", "Completed", "Conflict", "DayKind", "DiagramView", "DixianError", "Engine",
     "Fact", "Forbidden", "HouseholdRow", "INBOX_VIEWS", "InboxPage", "InvalidData",
     "InvalidDefinition", "ItemStatus", "ItemView", "Level", "NotFound", "ParsedDefinition",

@@ -68,8 +68,10 @@ class TimerVerbs:
             for case_id, ids in cases.items():
                 savepoint = conn.begin_nested()
                 try:
-                    sweep.fired += self._fire_case(tx, case_id, now)
+                    fired = self._fire_case(tx, case_id, now)
                     savepoint.commit()
+                    sweep.fired += fired
+                    sweep.skipped += len(ids) - fired
                 except Exception as err:  # one case's failure must not stop the sweep
                     savepoint.rollback()
                     message = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
@@ -87,7 +89,8 @@ class TimerVerbs:
                               "error": message[:2000]})
 
     def _fire_case(self, tx, case_id: int, now: datetime) -> int:
-        """Fire the due rows of one case; how many fired (0 if another holds the case)."""
+        """Fire the due rows of one case; how many fired (0 if another holds the case or it
+        has ended; the rest count as skipped)."""
         conn = tx.conn
         lock = store.LOCK_CASE_SKIP if tx.dialect == "postgresql" else store.LOCK_CASE
         found = conn.execute(lock, {"case_id": case_id}).first()
