@@ -1,0 +1,161 @@
+"""The default set-up under concurrent clients, as deployed: gunicorn with several workers
+and several timer workers sharing one database (SQLite or PostgreSQL, whichever the suite
+runs on). No request may fail with a 500; every change lands exactly once."""
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from engine import demo
+from engine.models import AuditEvent, Timer, WorkItem
+
+from concurrency.servers import environment, together
+from support import ROOT, count, rows
+
+NOW = datetime.now(timezone.utc)
+
+
+def test_two_workers_two_clients_complete_different_items_without_a_500(eng, users, deploy,
+                                                                       server):
+    """Defect: on SQLite, 2 gunicorn workers and 2 clients completing different items got
+    42% "database is locked" 500s."""
+    deploy("bench/four_tasks.bpmn")
+    village = [users["village11"], users["village12"]]
+    items = {u.username: [eng.start("four_tasks", u, {}, NOW).items[0].id for _ in range(100)]
+             for u in village}
+    app = server(workers=2)
+    statuses = Counter()
+
+    # one API token per user (a new token replaces the old), shared by its two clients
+    tokens = {u.username: app.token(u.username, demo.PASSWORD) for u in village}
+
+    def client(user, share):
+        def run():
+            token = tokens[user.username]
+            conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=60)
+            for item_id in share:
+                status, body = app.request("POST", f"/api/v1/tasks/{item_id}/complete",
+                                           {"data": {"step": 1}, "case_version": 1}, token,
+                                           connection=conn)
+                statuses[status] += 1
+                assert status == 200, body
+        return run
+
+    # two clients per village user, each with half of that user's items
+    clients = [client(u, items[u.username][half::2]) for u in village for half in (0, 1)]
+    assert together(clients) == []
+    assert statuses == {200: 200}
+    assert count(eng, WorkItem, WorkItem.status == "completed") == 200
+
+
+def test_three_users_claiming_the_same_items_have_one_winner_each(eng, users, deploy, server):
+    """Defect: on PostgreSQL, 3 users claiming 200 items at once lost 50 claims (two users
+    both told 200), got 500s from the audit key and claims logged after completion."""
+    deploy("bench/four_tasks.bpmn")
+    staff = [users["village11"]] + [
+        eng.add_user(f"village11{c}", "village", "360799100001", demo.PASSWORD, now=NOW)
+        for c in "bc"]
+    items = [eng.start("four_tasks", staff[0], {}, NOW).items[0].id for _ in range(200)]
+    app = server(workers=2)
+    won, statuses = Counter(), Counter()
+
+    def claimer(user):
+        def run():
+            token = app.token(user.username, demo.PASSWORD)
+            conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=60)
+            for item_id in items:
+                status, body = app.request("POST", f"/api/v1/tasks/{item_id}/claim", {},
+                                           token, connection=conn)
+                statuses[status] += 1
+                if status == 200:
+                    won[item_id] += 1
+                    assert body["item"]["assignee_id"] == user.id
+                else:
+                    assert status in (403, 409) and body["error"], body
+        return run
+
+    assert together([claimer(u) for u in staff]) == []
+    assert statuses[500] == 0 and statuses[200] == 200
+    assert set(won.values()) == {1} and len(won) == 200
+    holders = {r.id: r.assignee_id for r in rows(eng, WorkItem, WorkItem.id.in_(items))}
+    assert all(holder is not None for holder in holders.values())
+    claims = rows(eng, AuditEvent, AuditEvent.event == "claimed")
+    assert len(claims) == 200
+
+
+def test_fifty_concurrent_logins_keep_the_global_chain_intact(eng, users, server):
+    """Defect: 120 concurrent failed logins forked the global chain (duplicate numbers, a
+    permanent false tamper alarm)."""
+    app = server(workers=2)
+    statuses = Counter()
+
+    def login(n):
+        def run():
+            password = demo.PASSWORD if n % 2 else "wrong password"
+            status, _ = app.request("POST", "/api/v1/tokens",
+                                    {"username": f"village{11 + n % 2}", "password": password})
+            statuses[status] += 1
+        return run
+
+    assert together([login(n) for n in range(50)]) == []
+    assert statuses == {201: 25, 401: 25}
+    events = Counter(r.event for r in rows(eng, AuditEvent, AuditEvent.case_id.is_(None)))
+    assert events["login_failed"] == 25 and events["login"] == 25
+    assert eng.verify(None).ok
+
+
+def worker(db_url: str, log: Path) -> subprocess.Popen:
+    with log.open("w") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "worker", "--db", db_url,
+                                 "--interval", "0.2", "--batch", "10"], cwd=ROOT,
+                                env=environment(db_url), stdout=out, stderr=subprocess.STDOUT)
+
+
+def test_three_timer_workers_one_killed_fire_every_timer_once(eng, users, deploy, db_url,
+                                                              tmp_path):
+    """500 due timers of 250 cases, three worker processes, one killed by SIGKILL in the
+    middle of a batch: afterwards every timer has fired exactly once and the other workers
+    are still running."""
+    deploy("tests/concurrency/two_timers.bpmn")
+    past = NOW - timedelta(days=10)
+    data = {"found_on": past.date().isoformat(), "wake_at": (NOW - timedelta(hours=1))
+            .isoformat()}
+    with eng.transaction():
+        cases = [eng.start("two_timers", users["village11"], data, past).case.id
+                 for _ in range(250)]
+    due = [r.id for r in rows(eng, Timer, Timer.fired_at.is_(None))]
+    assert len(due) == 500
+    workers = [worker(db_url, tmp_path / f"worker{n}.log") for n in range(3)]
+    try:
+        deadline = time.monotonic() + 120
+        while count(eng, Timer, Timer.fired_at.isnot(None)) < 60:
+            assert time.monotonic() < deadline, "the workers fired nothing"
+            time.sleep(0.05)  # polling other processes, not moving the test's clock
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(timeout=10)
+        while count(eng, Timer, Timer.fired_at.is_(None)) > 0:
+            assert time.monotonic() < deadline, "timers left unfired"
+            time.sleep(0.1)
+        assert [w.poll() for w in workers[1:]] == [None, None]
+    finally:
+        for w in workers[1:]:
+            w.send_signal(signal.SIGTERM)
+            w.wait(timeout=30)
+    assert count(eng, Timer, Timer.id.in_(due), Timer.fired_at.isnot(None)) == 500
+    # Each case: its BPMN timer fired, its deadline marked, and the step it opened (due at
+    # the passed deadline) marked overdue: each exactly once.
+    fired = Counter((r.case_id, r.event) for r in rows(
+        eng, AuditEvent, AuditEvent.event.in_(("timer_fired", "case_overdue", "task_overdue"))))
+    assert set(fired.values()) == {1} and len(fired) == 750
+    assert count(eng, WorkItem, WorkItem.case_id.in_(cases)) == 250
+    assert all(eng.verify(c).ok for c in cases[::25])
+    logs = "".join((tmp_path / f"worker{n}.log").read_text() for n in (1, 2))
+    assert "Traceback" not in logs, logs[-3000:]
+    assert os.path.exists(tmp_path / "worker0.log")
