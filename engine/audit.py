@@ -13,9 +13,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import orjson
+
 from sqlalchemy import bindparam, insert, select, update
 
 from .errors import NotFound
+from .sql import Prepared
 from .models import AuditEvent, Case, ChainHead
 
 GENESIS = "0" * 64
@@ -23,15 +26,33 @@ GLOBAL = "global"
 EVENTS, HEADS, CASES = AuditEvent.__table__, ChainHead.__table__, Case.__table__
 
 
+HASH_VERSION = 2  # what new events are hashed with; older events keep their own
+
+
+def _canonical_v1(content: list) -> bytes:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str).encode("utf-8")
+
+
+def _canonical_v2(content: list) -> bytes:
+    # orjson: the same compact UTF-8 JSON with sorted keys, an order of magnitude faster.
+    return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+
+
+CANONICAL = {1: _canonical_v1, 2: _canonical_v2}
+
+
 def event_hash(case_id, seq, at: datetime, actor_id, actor_name, event, task_name,
-               work_item_id, data, comment, prev_hash) -> str:
-    """The sha256 of one event's content and the hash of the event before it."""
+               work_item_id, data, comment, prev_hash, version: int = HASH_VERSION) -> str:
+    """The sha256 of one event's content and the hash of the event before it, in the
+    canonical form of the event's hash version."""
     if at.tzinfo is not None:
-        at = at.astimezone(timezone.utc)
-    body = json.dumps([case_id, seq, at.strftime("%Y-%m-%dT%H:%M:%S.%f"), actor_id, actor_name,
-                       event, task_name, work_item_id, data, comment, prev_hash],
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    # isoformat with microseconds: "%Y-%m-%dT%H:%M:%S.%f", several times faster than strftime
+    body = CANONICAL[version]([case_id, seq, at.isoformat(timespec="microseconds"), actor_id,
+                               actor_name, event, task_name, work_item_id, data, comment,
+                               prev_hash])
+    return hashlib.sha256(body).hexdigest()
 
 
 def entry(case_id: int | None, seq: int, prev: str, event: str, actor, now: datetime,
@@ -49,10 +70,10 @@ def entry(case_id: int | None, seq: int, prev: str, event: str, actor, now: date
     return {"case_id": case_id, "seq": seq, "at": now, "actor_id": actor_id,
             "actor_name": actor_name, "event": event, "task_name": task_name,
             "work_item_id": work_item_id, "data": data, "comment": comment,
-            "prev_hash": prev, "hash": digest}
+            "prev_hash": prev, "hash": digest, "hash_version": HASH_VERSION}
 
 
-INSERT_EVENTS = insert(EVENTS)
+INSERT_EVENTS = Prepared(insert(EVENTS))
 _GLOBAL_HEAD = select(HEADS.c.seq, HEADS.c.head).where(HEADS.c.name == GLOBAL)
 _SET_GLOBAL_HEAD = update(HEADS).where(HEADS.c.name == GLOBAL).values(
     seq=bindparam("seq"), head=bindparam("head"))
@@ -77,7 +98,7 @@ def append_global(conn, event: str, actor, now: datetime, data: dict | None = No
         row = conn.execute(locked).first()
     seq, prev = row.seq + 1, row.head or GENESIS
     values = entry(None, seq, prev, event, actor, now, data, comment)
-    conn.execute(INSERT_EVENTS, [values])
+    INSERT_EVENTS.insert(conn, [values])
     conn.execute(_SET_GLOBAL_HEAD, {"seq": seq, "head": values["hash"]})
     return values["hash"]
 
@@ -127,8 +148,13 @@ def check_chain(events, count: int, head: str) -> Verification:
         if ev.prev_hash != prev:
             return Verification(False, len(events), f"event #{ev.seq} does not follow event "
                                 f"#{ev.seq - 1} (previous hash differs)", ev.id)
+        version = ev.hash_version
+        if version not in CANONICAL:
+            return Verification(False, len(events), f"event #{ev.seq} names an unknown hash "
+                                f"version {version}", ev.id)
         digest = event_hash(ev.case_id, ev.seq, ev.at, ev.actor_id, ev.actor_name, ev.event,
-                            ev.task_name, ev.work_item_id, ev.data, ev.comment, ev.prev_hash)
+                            ev.task_name, ev.work_item_id, ev.data, ev.comment, ev.prev_hash,
+                            version)
         if digest != ev.hash:
             return Verification(False, len(events), f"event #{ev.seq} ({ev.event}) was altered "
                                 f"after it was written", ev.id)

@@ -8,15 +8,16 @@ another worker committed in between. On PostgreSQL rows are locked where they ar
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+
+import orjson
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
 
 DEFAULT_URL = "sqlite:///var/dixian.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
-WRITE = "dixian_write"
 
 
 def database_url(url: str) -> str:
@@ -42,9 +43,13 @@ def _sqlite_pragmas(busy_timeout_ms: int):
     return connect
 
 
+def _json_text(value) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    write = connection.get_execution_options().get(WRITE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # SQLAlchemy's own transactions (migrations, scripts, tests); the engine's are ``Tx``.
+    connection.connection.dbapi_connection.execute("BEGIN")
 
 
 def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000, **kwargs) -> Engine:
@@ -54,6 +59,10 @@ def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000, **kwargs)
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql"):
         kwargs.setdefault("pool_pre_ping", True)
+    # JSON columns (audit data, definition sources) written and read by orjson: several
+    # times faster than the json module, same JSON.
+    kwargs.setdefault("json_serializer", _json_text)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
@@ -61,49 +70,100 @@ def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000, **kwargs)
     return engine
 
 
+class Conn:
+    """The transaction's connection: the driver's connection for prepared statements
+    (``engine.sql``) and, made on first use, a SQLAlchemy connection over the same driver
+    connection for everything else. Neither begins or ends the transaction: ``Tx`` does."""
+
+    def __init__(self, database: Engine, raw):
+        self.database, self.raw, self.dialect = database, raw, database.dialect
+        self.dbapi = raw.dbapi_connection
+        self._sqlalchemy: Connection | None = None
+
+    @property
+    def sqlalchemy(self) -> Connection:
+        """A SQLAlchemy connection that runs in this transaction (no begin of its own)."""
+        if self._sqlalchemy is None:
+            self._sqlalchemy = Connection(self.database, connection=self.raw,
+                                          _allow_autobegin=False)
+        return self._sqlalchemy
+
+    def execute(self, statement, parameters=None):
+        """Run a Core statement through SQLAlchemy in this transaction."""
+        return self.sqlalchemy.execute(statement, parameters)
+
+    def close(self) -> None:
+        """Give the driver connection back to the pool."""
+        if self._sqlalchemy is not None:
+            self._sqlalchemy.close()
+        else:
+            self.raw.close()
+
+
 class Tx:
-    """One transaction: a connection for the store's statements and, on demand, a session.
+    """One transaction on one pooled connection. The caller owns it: ``commit`` or
+    ``rollback``, then ``close``. A write transaction on SQLite begins with
+    ``BEGIN IMMEDIATE`` (waiting up to the busy timeout for the write lock)."""
 
-    The caller owns it: ``commit`` or ``rollback``, then ``close``.
-    """
-
-    def __init__(self, engine: Engine, write: bool):
+    def __init__(self, database: Engine, write: bool):
         self.write = write
-        bind = engine.execution_options(**{WRITE: True}) if write else engine
-        self.conn: Connection = bind.connect()
-        self.conn.begin()
-        self.dialect: str = engine.dialect.name
+        self.dialect: str = database.dialect.name
+        self.conn = Conn(database, database.raw_connection())
+        self.open = False
+        self._begin()
         self.state: dict = {}  # per-transaction memo (the business calendar, …)
         self.failed = False  # a verb failed inside: the owner must roll back
         self.token = None  # the Engine's context-variable token while it is current
-        self._session: Session | None = None
+        self._savepoints = 0
 
-    @property
-    def session(self) -> Session:
-        """An ORM session joined to this transaction (for the few ORM reads left)."""
-        if self._session is None:
-            self._session = Session(bind=self.conn, expire_on_commit=False,
-                                    join_transaction_mode="conservative_savepoint")
-        return self._session
+    def _begin(self) -> None:
+        # PostgreSQL's driver begins a transaction by itself at the first statement.
+        if self.dialect == "sqlite":
+            self.conn.dbapi.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
+        self.open = True
 
-    def commit(self) -> None:
-        """Commit everything done in this transaction."""
-        if self._session is not None:
-            self._session.flush()
-        self.conn.commit()
+    def commit(self, again: bool = True) -> None:
+        """Commit everything done in this transaction; unless ``again`` is False a new one
+        begins for what follows."""
+        self.conn.dbapi.commit()
+        self.open = False
+        if again:
+            self._begin()
 
-    def rollback(self) -> None:
-        """Undo everything done in this transaction."""
-        if self._session is not None:
-            self._session.expunge_all()
-        self.conn.rollback()
+    def rollback(self, again: bool = True) -> None:
+        """Undo everything done in this transaction (a new one begins unless ``again`` is
+        False)."""
+        self.conn.dbapi.rollback()
+        self.open = False
+        if again:
+            self._begin()
+
+    @contextmanager
+    def savepoint(self):
+        """A nested transaction: rolled back alone if the block raises."""
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        cursor = self.conn.dbapi.cursor()
+        cursor.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            cursor.close()
 
     def close(self) -> None:
-        """Give the connection back (rolling back what was not committed)."""
-        if self._session is not None:
-            self._session.close()
-            self._session = None
-        self.conn.close()
+        """End the transaction (rolling back what was not committed) and give the
+        connection back."""
+        try:
+            if self.open:
+                self.conn.dbapi.rollback()
+        finally:
+            self.conn.close()
 
 
 def alembic_config(engine: Engine):

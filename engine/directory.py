@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from .errors import Conflict, InvalidData, NotFound
 from .models import Area, Level, User
+from .sql import Prepared
 
 ROLES = {"staff", "admin", "auditor"}
 USERS, AREAS = User.__table__, Area.__table__
@@ -62,7 +63,8 @@ _ACTOR_COLUMNS = (USERS.c.id, USERS.c.username, USERS.c.display_name, USERS.c.le
 _BY_ID = select(*_ACTOR_COLUMNS).where(USERS.c.id == bindparam("id"))
 _BY_NAME = select(*_ACTOR_COLUMNS).where(USERS.c.username == bindparam("name"))
 _BY_TOKEN = select(*_ACTOR_COLUMNS).where(USERS.c.api_token_hash == bindparam("digest"))
-_AREA = select(AREAS).where(AREAS.c.code == bindparam("code"))
+_AREA = Prepared(select(AREAS.c.code, AREAS.c.name, AREAS.c.level, AREAS.c.parent_code)
+                 .where(AREAS.c.code == bindparam("code")))
 
 
 def stamp(password_hash: str) -> str:
@@ -90,8 +92,8 @@ def level_of_code(code: str) -> Level:
 
 def area(conn, code: str) -> AreaRow | None:
     """One area, or None."""
-    row = conn.execute(_AREA, {"code": code}).first() if isinstance(code, str) else None
-    return AreaRow(row.code, row.name, row.level, row.parent_code) if row else None
+    row = _AREA.first(conn, {"code": code}) if isinstance(code, str) else None
+    return AreaRow(*row) if row else None
 
 
 def add_area(conn, code: str, name: str, parent_code: str | None = None) -> AreaRow:

@@ -65,9 +65,9 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs):
         token = self._current.set(tx)
         try:
             yield tx
-            tx.commit()
+            tx.commit(again=False)
         except BaseException:
-            tx.rollback()
+            tx.rollback(again=False)
             raise
         finally:
             self._current.reset(token)

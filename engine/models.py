@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric,
-                        String, Text, TypeDecorator, UniqueConstraint, text)
+                        SmallInteger, String, Text, TypeDecorator, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -226,6 +226,8 @@ class AuditEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # How the event was hashed (audit.CANONICAL): old events keep verifying as written.
+    hash_version: Mapped[int] = mapped_column(SmallInteger, default=1)
 
     __table_args__ = (UniqueConstraint("case_id", "seq"),
                       Index("ux_audit_events_global_seq", "seq", unique=True,

@@ -19,6 +19,7 @@ from . import audit, parsing
 from .errors import NotFound
 from .models import DefinitionVersion
 from .parsing import ParsedDefinition
+from .sql import Prepared
 
 VERSIONS = DefinitionVersion.__table__
 
@@ -39,8 +40,8 @@ class VersionRow:
 _META = (VERSIONS.c.id, VERSIONS.c.key, VERSIONS.c.version, VERSIONS.c.name,
          VERSIONS.c.sha256, VERSIONS.c.deployed_by, VERSIONS.c.deployed_at)
 _BY_KEY = select(*_META).where(VERSIONS.c.key == bindparam("key"))
-_LATEST = _BY_KEY.order_by(VERSIONS.c.version.desc()).limit(1)
-_NAMED = _BY_KEY.where(VERSIONS.c.version == bindparam("version"))
+_LATEST = Prepared(_BY_KEY.order_by(VERSIONS.c.version.desc()).limit(1))
+_NAMED = Prepared(_BY_KEY.where(VERSIONS.c.version == bindparam("version")))
 _BY_ID = select(*_META).where(VERSIONS.c.id == bindparam("id"))
 _SOURCES = select(VERSIONS.c.key, VERSIONS.c.bpmn, VERSIONS.c.dmn, VERSIONS.c.forms).where(
     VERSIONS.c.id == bindparam("id"))
@@ -92,7 +93,7 @@ class Registry:
         """The named version of a process, or its latest."""
         query, params = (_LATEST, {"key": key}) if version is None else (
             _NAMED, {"key": key, "version": version})
-        row = conn.execute(query, params).first() if isinstance(key, str) else None
+        row = query.first(conn, params) if isinstance(key, str) else None
         if row is None:
             what = f"version {version} of '{key}'" if version else f"'{key}'"
             raise NotFound(f"no process definition {what} is deployed")

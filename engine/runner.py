@@ -18,7 +18,7 @@ from uuid import UUID
 
 import orjson
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
-from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -29,6 +29,7 @@ from . import clock
 from .errors import DixianError, ScriptError
 from .parsing import ParsedDefinition
 from .scripts import ScriptLimits, script_engine
+from .state import StateCodec
 
 VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
 
@@ -108,6 +109,7 @@ class Runner:
 
     def __init__(self, limits: ScriptLimits | None = None, cache_size: int = 256):
         self.serializer = _serializer()
+        self.codec = StateCodec(self.serializer)
         self.script_engine = script_engine(limits)
         self.cache = WorkflowCache(cache_size)
 
@@ -118,9 +120,7 @@ class Runner:
 
     def dump(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON text, spec excluded, with the serializer version."""
-        dct = self.serializer.to_dict(workflow)
-        dct[VERSION_KEY] = VERSION
-        return orjson.dumps(dct).decode("utf-8")
+        return self.codec.encode(workflow)
 
     def load(self, parsed: ParsedDefinition, text: str) -> BpmnWorkflow:
         """Restore a workflow from stored state around the definition's cached spec."""

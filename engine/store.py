@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, delete, insert, or_, select, update
 
 from . import audit
 from .errors import Conflict
+from .sql import Prepared
 from .models import Attachment, Case, DefinitionVersion, ItemStatus, Timer, WorkItem
 
 CASES, ITEMS, TIMERS = Case.__table__, WorkItem.__table__, Timer.__table__
@@ -89,60 +90,65 @@ def item_row(row) -> ItemRow:
     return ItemRow(*(getattr(row, name) for name in ITEM_NAMES))
 
 
+_ITEM_WIDTH = len(ITEM_NAMES)
+
+
 # Statements built once: building and keying a statement costs several times what SQLite
 # takes to run it, and these run on every step of every case.
-_READ_CASE = select(*CASE_COLUMNS).select_from(CASE_JOIN).where(
+_CASE_SELECT = select(*CASE_COLUMNS).select_from(CASE_JOIN).where(
     CASES.c.id == bindparam("case_id"))
-LOCK_CASE = _READ_CASE.with_for_update(of=CASES)
+_READ_CASE = Prepared(_CASE_SELECT)
+LOCK_CASE = Prepared(_CASE_SELECT.with_for_update(of=CASES))
 # For the timer service: a case someone else holds is left for the next sweep.
-LOCK_CASE_SKIP = _READ_CASE.with_for_update(of=CASES, skip_locked=True)
-_READ_ITEM = select(*ITEMS.c, *(c.label("c_" + n) for c, n in zip(CASE_COLUMNS, CASE_NAMES))
-                    ).select_from(ITEMS.join(CASE_JOIN, CASES.c.id == ITEMS.c.case_id)
-                                  ).where(ITEMS.c.id == bindparam("item_id"))
+LOCK_CASE_SKIP = Prepared(_CASE_SELECT.with_for_update(of=CASES, skip_locked=True))
+_ITEM_SELECT = select(*(ITEMS.c[n] for n in ITEM_NAMES), *CASE_COLUMNS).select_from(
+    ITEMS.join(CASE_JOIN, CASES.c.id == ITEMS.c.case_id)).where(
+    ITEMS.c.id == bindparam("item_id"))
+_READ_ITEM = Prepared(_ITEM_SELECT)
 # Only the case row is locked: every writer locks the case first, so item rows need no lock
 # of their own (and locking them too could deadlock against a writer holding the case).
-_LOCK_ITEM = _READ_ITEM.with_for_update(of=CASES)
+_LOCK_ITEM = Prepared(_ITEM_SELECT.with_for_update(of=CASES))
 
-INSERT_CASE = insert(CASES).returning(CASES.c.id)
-UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("case_id"),
+INSERT_CASE = Prepared(insert(CASES).returning(CASES.c.id))
+UPDATE_CASE = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
                                   CASES.c.version == bindparam("old_version")).values(
     state=bindparam("state"), version=bindparam("new_version"),
     audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
     status=bindparam("new_status"), outcome=bindparam("new_outcome"),
     outcome_reason=bindparam("new_reason"), ended_at=bindparam("new_ended_at"),
-    deadline_met_at=bindparam("new_met_at"))
-SET_CASE_HEAD = update(CASES).where(CASES.c.id == bindparam("case_id"),
-                                    CASES.c.audit_seq == bindparam("old_seq")).values(
-    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
-COMPLETE_ITEM = update(ITEMS).where(
+    deadline_met_at=bindparam("new_met_at")))
+SET_CASE_HEAD = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
+                                             CASES.c.audit_seq == bindparam("old_seq")).values(
+    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head")))
+COMPLETE_ITEM = Prepared(update(ITEMS).where(
     ITEMS.c.id == bindparam("item_id"), ITEMS.c.status == ItemStatus.OPEN.value,
     or_(ITEMS.c.assignee_id.is_(None), ITEMS.c.assignee_id == bindparam("user_id"))).values(
     status=ItemStatus.COMPLETED.value, completed_at=bindparam("now"),
-    completed_by=bindparam("user_id"))
+    completed_by=bindparam("user_id")))
 CANCEL_ITEMS = update(ITEMS).where(
     ITEMS.c.case_id == bindparam("of_case"),
     ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True)),
     ITEMS.c.status == ItemStatus.OPEN.value).values(
     status=ItemStatus.CANCELLED.value, completed_at=bindparam("now"))
-CANCEL_ALL_ITEMS = update(ITEMS).where(
+CANCEL_ALL_ITEMS = Prepared(update(ITEMS).where(
     ITEMS.c.case_id == bindparam("of_case"), ITEMS.c.status == ItemStatus.OPEN.value).values(
-    status=ItemStatus.CANCELLED.value, completed_at=bindparam("now"))
-SET_ASSIGNEE = update(ITEMS).where(
+    status=ItemStatus.CANCELLED.value, completed_at=bindparam("now")))
+SET_ASSIGNEE = Prepared(update(ITEMS).where(
     ITEMS.c.id == bindparam("item_id"), ITEMS.c.status == ItemStatus.OPEN.value,
     or_(ITEMS.c.assignee_id.is_(None), ITEMS.c.assignee_id == bindparam("expected"))).values(
-    assignee_id=bindparam("assignee"))
-INSERT_ITEMS = insert(ITEMS).returning(ITEMS.c.id, sort_by_parameter_order=True)
-INSERT_TIMERS = insert(TIMERS)
+    assignee_id=bindparam("assignee")))
+INSERT_ITEMS = Prepared(insert(ITEMS).returning(ITEMS.c.id))
+INSERT_TIMERS = Prepared(insert(TIMERS))
 INSERT_ATTACHMENT = insert(ATTACHMENTS).returning(ATTACHMENTS.c.id)
 DROP_TIMERS = {
-    "all": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
-                                TIMERS.c.fired_at.is_(None)),
-    "deadline": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
-                                     TIMERS.c.kind == "case_deadline",
-                                     TIMERS.c.fired_at.is_(None)),
-    "item": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
-                                 TIMERS.c.work_item_id == bindparam("item_id"),
-                                 TIMERS.c.fired_at.is_(None)),
+    "all": Prepared(delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                         TIMERS.c.fired_at.is_(None))),
+    "deadline": Prepared(delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                              TIMERS.c.kind == "case_deadline",
+                                              TIMERS.c.fired_at.is_(None))),
+    "item": Prepared(delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                          TIMERS.c.work_item_id == bindparam("item_id"),
+                                          TIMERS.c.fired_at.is_(None))),
     "tasks": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
                                   TIMERS.c.task_id.in_(bindparam("task_ids", expanding=True)),
                                   TIMERS.c.fired_at.is_(None)),
@@ -156,20 +162,20 @@ DROP_TIMERS = {
 
 def read_case(conn, case_id: int, lock: bool = True) -> CaseRow | None:
     """The case row, locked for this transaction unless ``lock`` is False."""
-    if not isinstance(case_id, int):
+    if not isinstance(case_id, int) or isinstance(case_id, bool):
         return None
-    row = conn.execute(LOCK_CASE if lock else _READ_CASE, {"case_id": case_id}).first()
-    return case_row(row) if row is not None else None
+    row = (LOCK_CASE if lock else _READ_CASE).first(conn, {"case_id": case_id})
+    return CaseRow(*row) if row is not None else None
 
 
 def read_item(conn, item_id: int, lock: bool = True) -> tuple[ItemRow | None, CaseRow | None]:
     """A work item and its case in one query; the case row locked unless ``lock`` is False."""
-    if not isinstance(item_id, int):
+    if not isinstance(item_id, int) or isinstance(item_id, bool):
         return None, None
-    row = conn.execute(_LOCK_ITEM if lock else _READ_ITEM, {"item_id": item_id}).first()
+    row = (_LOCK_ITEM if lock else _READ_ITEM).first(conn, {"item_id": item_id})
     if row is None:
         return None, None
-    return item_row(row), case_row(row, "c_")
+    return ItemRow(*row[:_ITEM_WIDTH]), CaseRow(*row[_ITEM_WIDTH:])
 
 
 class CaseWrite:
@@ -237,38 +243,42 @@ class CaseWrite:
 
     def insert_case(self, columns: dict) -> int:
         """Insert the case row itself (a new case); returns its id."""
-        self.case.id = self.conn.execute(INSERT_CASE, [{**columns, "version": 1,
-                                                        "audit_seq": 0, "audit_head": ""}]
-                                         ).scalar_one()
+        self.case.id = INSERT_CASE.insert(self.conn, [{**columns, "version": 1,
+                                                       "audit_seq": 0, "audit_head": ""}])[0][0]
         return self.case.id
 
     def save(self) -> list[ItemRow]:
         """Write everything; returns the work items opened. Conflict if a guard fails."""
         conn, case = self.conn, self.case
         for statement, params, conflict in self.checked:
-            result = conn.execute(statement, params)
-            if conflict is not None and result.rowcount != 1:
+            changed = statement.run(conn, params) if isinstance(statement, Prepared) \
+                else conn.execute(statement, params).rowcount
+            if conflict is not None and changed != 1:
                 raise Conflict(conflict)
         if self.cancelled_tasks:
             conn.execute(CANCEL_ITEMS, {"of_case": case.id, "task_ids": self.cancelled_tasks,
                                         "now": self.now})
         created = self._insert_items()
         for kind, params in self.drop_timers:
-            conn.execute(DROP_TIMERS[kind], {"case_id": case.id, **params})
+            drop = DROP_TIMERS[kind]
+            if isinstance(drop, Prepared):
+                drop.run(conn, {"case_id": case.id, **params})
+            else:
+                conn.execute(drop, {"case_id": case.id, **params})
         if self.new_timers:
-            conn.execute(INSERT_TIMERS, [{"case_id": case.id, "fired_at": None, "attempts": 0,
-                                          "last_error": "", **t} for t in self.new_timers])
+            INSERT_TIMERS.insert(conn, [{"case_id": case.id, "fired_at": None, "attempts": 0,
+                                         "last_error": "", **t} for t in self.new_timers])
         old_seq = case.audit_seq
         rows = self._chain()
         if rows:
-            conn.execute(audit.INSERT_EVENTS, rows)
+            audit.INSERT_EVENTS.insert(conn, rows)
         if self.state is not None:
             self._update_case(old_seq)
         elif rows:
-            result = conn.execute(SET_CASE_HEAD, {"case_id": case.id, "old_seq": old_seq,
-                                                  "new_seq": case.audit_seq,
-                                                  "new_head": case.audit_head})
-            if result.rowcount != 1:
+            changed = SET_CASE_HEAD.run(conn, {"case_id": case.id, "old_seq": old_seq,
+                                               "new_seq": case.audit_seq,
+                                               "new_head": case.audit_head})
+            if changed != 1:
                 raise Conflict(f"case {case.id} was changed by someone else at the same time")
         return created
 
@@ -278,7 +288,7 @@ class CaseWrite:
         rows = [{"case_id": self.case.id, "assignee_id": None, "status": ItemStatus.OPEN.value,
                  "created_at": self.now, "completed_at": None, "completed_by": None, **row}
                 for row in self.new_items]
-        ids = self.conn.execute(INSERT_ITEMS, rows).scalars().all()
+        ids = [found[0] for found in INSERT_ITEMS.insert(self.conn, rows)]
         items = [ItemRow(**{"id": i, **row}) for i, row in zip(ids, rows)]
         for item in items:
             if item.due_at is not None:
@@ -297,13 +307,13 @@ class CaseWrite:
 
     def _update_case(self, old_seq: int) -> None:
         case = self.case
-        result = self.conn.execute(UPDATE_CASE, {
+        changed = UPDATE_CASE.run(self.conn, {
             "case_id": case.id, "old_version": case.version, "state": self.state,
             "new_version": case.version + 1, "new_seq": case.audit_seq,
             "new_head": case.audit_head, "new_status": case.status,
             "new_outcome": case.outcome, "new_reason": case.outcome_reason,
             "new_ended_at": case.ended_at, "new_met_at": case.deadline_met_at})
-        if result.rowcount != 1:
+        if changed != 1:
             raise Conflict(f"case {case.id} was changed by someone else at the same time; "
                            f"reload and try again")
         case.version += 1

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select, update
 
 from . import store
 from .models import CaseStatus, Timer
+from .sql import Prepared
 from .store import CaseWrite
 
 log = logging.getLogger(__name__)
@@ -28,13 +29,13 @@ _DUE = select(TIMERS.c.id, TIMERS.c.case_id).where(
 _PENDING_OF_CASE = select(TIMERS).where(
     TIMERS.c.case_id == bindparam("case_id"), TIMERS.c.fired_at.is_(None),
     TIMERS.c.fire_at < bindparam("now")).order_by(TIMERS.c.fire_at, TIMERS.c.id)
-MARK_FIRED = update(TIMERS).where(TIMERS.c.id == bindparam("timer_id"),
-                                  TIMERS.c.fired_at.is_(None)).values(fired_at=bindparam("now"))
+MARK_FIRED = Prepared(update(TIMERS).where(TIMERS.c.id == bindparam("timer_id"),
+                                  TIMERS.c.fired_at.is_(None)).values(fired_at=bindparam("now")))
 _RETRY = update(TIMERS).where(TIMERS.c.id.in_(bindparam("ids", expanding=True))).values(
     attempts=TIMERS.c.attempts + 1, fire_at=bindparam("fire_at"),
     last_error=bindparam("error"))
-_LATER = update(TIMERS).where(TIMERS.c.id == bindparam("timer_id")).values(
-    fire_at=bindparam("fire_at"))
+_LATER = Prepared(update(TIMERS).where(TIMERS.c.id == bindparam("timer_id")).values(
+    fire_at=bindparam("fire_at")))
 
 
 @dataclass
@@ -66,14 +67,12 @@ class TimerVerbs:
             for row in conn.execute(due, {"now": now, "limit": limit}):
                 cases.setdefault(row.case_id, []).append(row.id)
             for case_id, ids in cases.items():
-                savepoint = conn.begin_nested()
                 try:
-                    fired = self._fire_case(tx, case_id, now)
-                    savepoint.commit()
+                    with tx.savepoint():
+                        fired = self._fire_case(tx, case_id, now)
                     sweep.fired += fired
                     sweep.skipped += len(ids) - fired
                 except Exception as err:  # one case's failure must not stop the sweep
-                    savepoint.rollback()
                     message = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
                     log.error("timers %s of case %s failed: %s", ids, case_id, message)
                     self._retry_later(conn, ids, now, message)
@@ -93,10 +92,10 @@ class TimerVerbs:
         has ended; the rest count as skipped)."""
         conn = tx.conn
         lock = store.LOCK_CASE_SKIP if tx.dialect == "postgresql" else store.LOCK_CASE
-        found = conn.execute(lock, {"case_id": case_id}).first()
+        found = lock.first(conn, {"case_id": case_id})
         if found is None:
             return 0
-        case = store.case_row(found)
+        case = store.CaseRow(*found)
         rows = conn.execute(_PENDING_OF_CASE, {"case_id": case_id, "now": now}).all()
         write = CaseWrite(conn, case, now)
         if case.status != CaseStatus.RUNNING.value:

@@ -93,3 +93,28 @@ def deploy(eng):
                                    for p in paths], None, NOW, forms_dir)
         return row
     return _deploy
+
+
+@pytest.fixture(autouse=True)
+def state_encoding_matches_spiffworkflow(monkeypatch):
+    """Every state the engine writes in any test equals what SpiffWorkflow's own serializer
+    gives for the same workflow, and restores to a workflow that encodes the same again."""
+    import orjson
+    from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+
+    from engine.state import VERSION_KEY, StateCodec
+
+    real = StateCodec.encode
+
+    def checked(codec, workflow):
+        text = real(codec, workflow)
+        reference = codec.registry.convert(workflow)  # the serializer's own path
+        reference[VERSION_KEY] = VERSION
+        stored = orjson.loads(text)
+        assert stored == orjson.loads(orjson.dumps(reference))
+        stored.pop(VERSION_KEY)
+        restored = codec.registry.restore(stored, spec=workflow.spec,
+                                          subprocess_specs=workflow.subprocess_specs)
+        assert orjson.loads(real(codec, restored)) == orjson.loads(text)
+        return text
+    monkeypatch.setattr(StateCodec, "encode", checked)

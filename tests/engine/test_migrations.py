@@ -46,13 +46,21 @@ def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
                           "(3, 'case_deadline', :t)"), {"t": now})
     old = build_engine(Settings(database_url=url), database=database,
                        password_hasher=CHEAP_HASHER)
-    # Two global events written the old way (no head row yet).
+    # Two global events written the old way: hashed with version 1, no head row yet.
     from engine import audit
 
     with database.begin() as conn:
-        first = audit.entry(None, 1, audit.GENESIS, "login", None, now)
-        second = audit.entry(None, 2, first["hash"], "login", None, now)
-        conn.execute(audit.INSERT_EVENTS, [first, second])
+        prev = audit.GENESIS
+        for seq in (1, 2):
+            digest = audit.event_hash(None, seq, now, None, "system", "login", "", None, {},
+                                      "", prev, version=1)
+            conn.execute(text("INSERT INTO audit_events (case_id, seq, at, actor_id, "
+                              "actor_name, event, task_name, work_item_id, data, comment, "
+                              "prev_hash, hash) VALUES (NULL, :seq, :at, NULL, 'system', "
+                              "'login', '', NULL, '{}', '', :prev, :hash)"),
+                         {"seq": seq, "at": now.replace(tzinfo=None), "prev": prev,
+                          "hash": digest})
+            prev = digest
     migrate(database)
     with database.connect() as conn:
         case = conn.execute(text("SELECT subject_kind, subject_id, title, deadline_from, "
@@ -63,4 +71,12 @@ def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
     assert str(case.deadline_from) == str(date(2026, 10, 30))
     assert timer.fire_at == timer.due_at and timer.attempts == 0
     assert old.verify(None).ok and old.verify(None).events == 2
+    # New events are hashed with the current version; the mixed chain verifies.
+    old.record("calendar_changed", None, {"day": "2026-10-01"}, now)
+    result = old.verify(None)
+    assert result.ok and result.events == 3
+    with database.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET comment = 'x' WHERE seq = 1 "
+                          "AND case_id IS NULL"))
+    assert "event #1 (login) was altered" in old.verify(None).problem
     database.dispose()
