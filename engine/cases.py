@@ -183,8 +183,7 @@ class CaseVerbs:
                              "area_code": policy.area_at(info.level, case.area_code),
                              "form": info.form, "due_at": due})
         moved = [t for t, due in before.timers.items() if after.timers.get(t) != due]
-        if moved:
-            write.drop_timers.append(("tasks", {"task_ids": moved}))
+        write.drop_task_timers(moved)
         for task_id, due in after.timers.items():
             if before.timers.get(task_id) != due:
                 write.add_timer("bpmn_timer", due, task_id=task_id)

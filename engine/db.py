@@ -58,7 +58,10 @@ def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000, **kwargs)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql"):
-        kwargs.setdefault("pool_pre_ping", True)
+        # No ping before each use (a round trip per transaction): connections are renewed
+        # hourly, and a connection the server dropped fails one transaction, after which
+        # SQLAlchemy discards the pool's connections.
+        kwargs.setdefault("pool_recycle", 3600)
     # JSON columns (audit data, definition sources) written and read by orjson: several
     # times faster than the json module, same JSON.
     kwargs.setdefault("json_serializer", _json_text)
@@ -75,10 +78,15 @@ class Conn:
     (``engine.sql``) and, made on first use, a SQLAlchemy connection over the same driver
     connection for everything else. Neither begins or ends the transaction: ``Tx`` does."""
 
-    def __init__(self, database: Engine, raw):
-        self.database, self.raw, self.dialect = database, raw, database.dialect
+    def __init__(self, database: Engine, raw, tx: "Tx"):
+        self.database, self.raw, self.dialect, self.tx = database, raw, database.dialect, tx
         self.dbapi = raw.dbapi_connection
         self._sqlalchemy: Connection | None = None
+
+    def ensure(self) -> None:
+        """Begin the next transaction if the last one was committed or rolled back."""
+        if not self.tx.open:
+            self.tx._begin()
 
     @property
     def sqlalchemy(self) -> Connection:
@@ -90,6 +98,7 @@ class Conn:
 
     def execute(self, statement, parameters=None):
         """Run a Core statement through SQLAlchemy in this transaction."""
+        self.ensure()
         return self.sqlalchemy.execute(statement, parameters)
 
     def close(self) -> None:
@@ -108,7 +117,7 @@ class Tx:
     def __init__(self, database: Engine, write: bool):
         self.write = write
         self.dialect: str = database.dialect.name
-        self.conn = Conn(database, database.raw_connection())
+        self.conn = Conn(database, database.raw_connection(), self)
         self.open = False
         self._begin()
         self.state: dict = {}  # per-transaction memo (the business calendar, …)
@@ -122,27 +131,23 @@ class Tx:
             self.conn.dbapi.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
         self.open = True
 
-    def commit(self, again: bool = True) -> None:
-        """Commit everything done in this transaction; unless ``again`` is False a new one
-        begins for what follows."""
+    def commit(self) -> None:
+        """Commit everything done in this transaction; a statement after it begins the
+        next one."""
         self.conn.dbapi.commit()
         self.open = False
-        if again:
-            self._begin()
 
-    def rollback(self, again: bool = True) -> None:
-        """Undo everything done in this transaction (a new one begins unless ``again`` is
-        False)."""
+    def rollback(self) -> None:
+        """Undo everything done in this transaction; a statement after it begins the next."""
         self.conn.dbapi.rollback()
         self.open = False
-        if again:
-            self._begin()
 
     @contextmanager
     def savepoint(self):
         """A nested transaction: rolled back alone if the block raises."""
         self._savepoints += 1
         name = f"sp{self._savepoints}"
+        self.conn.ensure()
         cursor = self.conn.dbapi.cursor()
         cursor.execute(f"SAVEPOINT {name}")
         try:

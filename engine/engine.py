@@ -65,9 +65,9 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs):
         token = self._current.set(tx)
         try:
             yield tx
-            tx.commit(again=False)
+            tx.commit()
         except BaseException:
-            tx.rollback(again=False)
+            tx.rollback()
             raise
         finally:
             self._current.reset(token)

@@ -10,6 +10,8 @@ SQLAlchemy.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy.engine import Connection
 
 
@@ -57,9 +59,10 @@ class _Compiled:
 class Prepared:
     """A Core statement run on the DBAPI cursor; see the module docstring."""
 
-    def __init__(self, statement, insert_keys: tuple[str, ...] | None = None):
+    def __init__(self, statement):
         self.statement = statement
-        self.insert_keys = insert_keys
+        # An INSERT is compiled for the columns each call gives (others take their defaults).
+        self.is_insert = bool(getattr(statement, "is_insert", False))
         self._compiled: dict = {}
 
     def compiled(self, dialect, keys=None) -> _Compiled:
@@ -71,12 +74,16 @@ class Prepared:
                                                     list(keys) if keys else None)
         return found
 
-    def _cursor(self, conn: Connection, params: dict, keys=None):
-        compiled = self.compiled(conn.dialect, keys)
-        dbapi = getattr(conn, "dbapi", None)  # a Tx connection, or a SQLAlchemy one
-        cursor = (dbapi or conn.connection.dbapi_connection).cursor()
+    def _cursor(self, conn: Connection, params: dict):
+        compiled = self.compiled(conn.dialect, tuple(params) if self.is_insert else None)
+        cursor = dbapi_of(conn).cursor()
         cursor.execute(compiled.sql, compiled.parameters(params))
         return compiled, cursor
+
+    def send(self, conn: Connection, params: dict | None = None):
+        """Execute without reading the outcome: the open cursor, whose ``rowcount`` is known
+        once the results arrived (at once, or when a PostgreSQL pipeline syncs)."""
+        return self._cursor(conn, params or {})[1]
 
     def run(self, conn: Connection, params: dict | None = None) -> int:
         """Execute; the number of rows changed."""
@@ -101,8 +108,30 @@ class Prepared:
         """Insert rows one statement each; the RETURNING values of each (if any)."""
         returned = []
         for row in rows:
-            compiled, cursor = self._cursor(conn, row, tuple(row))
-            if cursor.description is not None:
+            compiled, cursor = self._cursor(conn, row)
+            if compiled.results:  # RETURNING (in a pipeline, fetching waits for it)
                 returned.append(compiled.rows(cursor)[0])
             cursor.close()
         return returned
+
+
+def dbapi_of(conn):
+    """The driver connection of a transaction's connection (in a begun transaction) or of a
+    SQLAlchemy one."""
+    ensure = getattr(conn, "ensure", None)
+    if ensure is not None:
+        ensure()
+        return conn.dbapi
+    return conn.connection.dbapi_connection
+
+
+@contextmanager
+def pipeline(conn):
+    """On PostgreSQL, send the statements of the block without waiting for each answer
+    (psycopg's pipeline mode: one round trip instead of one per statement); elsewhere,
+    nothing. Read what a statement changed only after the block."""
+    if conn.dialect.name == "postgresql":
+        with dbapi_of(conn).pipeline():
+            yield
+    else:
+        yield

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, insert, or_, select, update
 
 from . import audit
 from .errors import Conflict
-from .sql import Prepared
+from .sql import Prepared, pipeline
 from .models import Attachment, Case, DefinitionVersion, ItemStatus, Timer, WorkItem
 
 CASES, ITEMS, TIMERS = Case.__table__, WorkItem.__table__, Timer.__table__
@@ -125,11 +125,10 @@ COMPLETE_ITEM = Prepared(update(ITEMS).where(
     or_(ITEMS.c.assignee_id.is_(None), ITEMS.c.assignee_id == bindparam("user_id"))).values(
     status=ItemStatus.COMPLETED.value, completed_at=bindparam("now"),
     completed_by=bindparam("user_id")))
-CANCEL_ITEMS = update(ITEMS).where(
-    ITEMS.c.case_id == bindparam("of_case"),
-    ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True)),
+CANCEL_ITEM = Prepared(update(ITEMS).where(
+    ITEMS.c.case_id == bindparam("of_case"), ITEMS.c.task_id == bindparam("task_id"),
     ITEMS.c.status == ItemStatus.OPEN.value).values(
-    status=ItemStatus.CANCELLED.value, completed_at=bindparam("now"))
+    status=ItemStatus.CANCELLED.value, completed_at=bindparam("now")))
 CANCEL_ALL_ITEMS = Prepared(update(ITEMS).where(
     ITEMS.c.case_id == bindparam("of_case"), ITEMS.c.status == ItemStatus.OPEN.value).values(
     status=ItemStatus.CANCELLED.value, completed_at=bindparam("now")))
@@ -149,14 +148,15 @@ DROP_TIMERS = {
     "item": Prepared(delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
                                           TIMERS.c.work_item_id == bindparam("item_id"),
                                           TIMERS.c.fired_at.is_(None))),
-    "tasks": delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
-                                  TIMERS.c.task_id.in_(bindparam("task_ids", expanding=True)),
-                                  TIMERS.c.fired_at.is_(None)),
-    "cancelled_items": delete(TIMERS).where(
+    # one task at a time (a step changes few): every statement here is prepared
+    "task": Prepared(delete(TIMERS).where(TIMERS.c.case_id == bindparam("case_id"),
+                                          TIMERS.c.task_id == bindparam("task_id"),
+                                          TIMERS.c.fired_at.is_(None))),
+    "item_of_task": Prepared(delete(TIMERS).where(
         TIMERS.c.case_id == bindparam("case_id"), TIMERS.c.fired_at.is_(None),
         TIMERS.c.work_item_id.in_(select(ITEMS.c.id).where(
             ITEMS.c.case_id == bindparam("case_id"),
-            ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True))))),
+            ITEMS.c.task_id == bindparam("task_id"))))),
 }
 
 
@@ -188,7 +188,6 @@ class CaseWrite:
         self.new_items: list[dict] = []
         self.new_timers: list[dict] = []
         self.drop_timers: list[tuple[str, dict]] = []
-        self.cancelled_tasks: list[str] = []
         self.state: str | None = None
         self.closed = False  # the case ended in this write
 
@@ -197,8 +196,9 @@ class CaseWrite:
         """Append an event to the case's trail."""
         self.events.append((event, actor, data, comment, task_name, work_item_id))
 
-    def guarded(self, statement, params: dict, conflict: str) -> None:
-        """Run ``statement`` at save; if it changes no row, the save fails with Conflict."""
+    def guarded(self, statement: Prepared, params: dict, conflict: str | None) -> None:
+        """Run ``statement`` at save; if it changes no row, the save fails with Conflict
+        (``conflict`` None: no check)."""
         self.checked.append((statement, params, conflict))
 
     def complete_item(self, item: ItemRow, user_id: int) -> None:
@@ -217,9 +217,14 @@ class CaseWrite:
 
     def cancel_tasks(self, task_ids: list[str]) -> None:
         """Cancel the open items of these tasks (they left the READY state)."""
-        if task_ids:
-            self.cancelled_tasks += task_ids
-            self.drop_timers.append(("cancelled_items", {"task_ids": task_ids}))
+        for task_id in task_ids:
+            self.checked.append((CANCEL_ITEM, {"of_case": self.case.id, "task_id": task_id,
+                                               "now": self.now}, None))
+            self.drop_timers.append(("item_of_task", {"task_id": task_id}))
+
+    def drop_task_timers(self, task_ids: list[str]) -> None:
+        """Drop the pending rows of these BPMN timer tasks (they fired or moved)."""
+        self.drop_timers += [("task", {"task_id": task_id}) for task_id in task_ids]
 
     def cancel_all(self) -> None:
         """Cancel every open item and every pending timer of the case."""
@@ -248,38 +253,47 @@ class CaseWrite:
         return self.case.id
 
     def save(self) -> list[ItemRow]:
-        """Write everything; returns the work items opened. Conflict if a guard fails."""
+        """Write everything; returns the work items opened. Conflict if a guard fails.
+
+        The statements are sent together (one round trip on PostgreSQL) and their guards
+        checked at the end.
+        """
         conn, case = self.conn, self.case
-        for statement, params, conflict in self.checked:
-            changed = statement.run(conn, params) if isinstance(statement, Prepared) \
-                else conn.execute(statement, params).rowcount
+        guards = []
+        with pipeline(conn):
+            for statement, params, conflict in self.checked:
+                guards.append((statement.send(conn, params), conflict))
+            created = self._insert_items()
+            for kind, params in self.drop_timers:
+                DROP_TIMERS[kind].send(conn, {"case_id": case.id, **params}).close()
+            for timer in self.new_timers:
+                INSERT_TIMERS.send(conn, {"case_id": case.id, "fired_at": None, "attempts": 0,
+                                          "last_error": "", **timer}).close()
+            old_seq = case.audit_seq
+            for row in self._chain():
+                audit.INSERT_EVENTS.send(conn, row).close()
+            if self.state is not None:
+                guards.append((UPDATE_CASE.send(conn, {
+                    "case_id": case.id, "old_version": case.version, "state": self.state,
+                    "new_version": case.version + 1, "new_seq": case.audit_seq,
+                    "new_head": case.audit_head, "new_status": case.status,
+                    "new_outcome": case.outcome, "new_reason": case.outcome_reason,
+                    "new_ended_at": case.ended_at, "new_met_at": case.deadline_met_at}),
+                    f"case {case.id} was changed by someone else at the same time; reload "
+                    f"and try again"))
+            elif case.audit_seq != old_seq:
+                guards.append((SET_CASE_HEAD.send(conn, {
+                    "case_id": case.id, "old_seq": old_seq, "new_seq": case.audit_seq,
+                    "new_head": case.audit_head}),
+                    f"case {case.id} was changed by someone else at the same time"))
+        for cursor, conflict in guards:
+            changed = cursor.rowcount
+            cursor.close()
             if conflict is not None and changed != 1:
                 raise Conflict(conflict)
-        if self.cancelled_tasks:
-            conn.execute(CANCEL_ITEMS, {"of_case": case.id, "task_ids": self.cancelled_tasks,
-                                        "now": self.now})
-        created = self._insert_items()
-        for kind, params in self.drop_timers:
-            drop = DROP_TIMERS[kind]
-            if isinstance(drop, Prepared):
-                drop.run(conn, {"case_id": case.id, **params})
-            else:
-                conn.execute(drop, {"case_id": case.id, **params})
-        if self.new_timers:
-            INSERT_TIMERS.insert(conn, [{"case_id": case.id, "fired_at": None, "attempts": 0,
-                                         "last_error": "", **t} for t in self.new_timers])
-        old_seq = case.audit_seq
-        rows = self._chain()
-        if rows:
-            audit.INSERT_EVENTS.insert(conn, rows)
         if self.state is not None:
-            self._update_case(old_seq)
-        elif rows:
-            changed = SET_CASE_HEAD.run(conn, {"case_id": case.id, "old_seq": old_seq,
-                                               "new_seq": case.audit_seq,
-                                               "new_head": case.audit_head})
-            if changed != 1:
-                raise Conflict(f"case {case.id} was changed by someone else at the same time")
+            case.version += 1
+            case.state = self.state
         return created
 
     def _insert_items(self) -> list[ItemRow]:
@@ -304,21 +318,6 @@ class CaseWrite:
             rows.append(row)
         self.events = []
         return rows
-
-    def _update_case(self, old_seq: int) -> None:
-        case = self.case
-        changed = UPDATE_CASE.run(self.conn, {
-            "case_id": case.id, "old_version": case.version, "state": self.state,
-            "new_version": case.version + 1, "new_seq": case.audit_seq,
-            "new_head": case.audit_head, "new_status": case.status,
-            "new_outcome": case.outcome, "new_reason": case.outcome_reason,
-            "new_ended_at": case.ended_at, "new_met_at": case.deadline_met_at})
-        if changed != 1:
-            raise Conflict(f"case {case.id} was changed by someone else at the same time; "
-                           f"reload and try again")
-        case.version += 1
-        case.state = self.state
-
 
 def insert_attachment(conn, row: dict) -> int:
     """Store an attachment's content and metadata; returns its id."""

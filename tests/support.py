@@ -1,4 +1,5 @@
-"""Constants shared by the tests (importable because pytest puts tests/ on the path)."""
+"""Constants and helpers shared by the tests (importable: pytest puts tests/ on the path)."""
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,3 +41,38 @@ def snapshot(eng) -> tuple:
             select(func.count()).select_from(Timer),
             select(func.sum(Case.version)),
             select(func.count()).where(WorkItem.assignee_id.isnot(None))))
+
+
+@contextmanager
+def statements(eng):
+    """The SQL the driver sends while the block runs, however it is sent (SQLAlchemy or the
+    engine's prepared statements): SQLite's trace callback, or psycopg's cursor."""
+    sent: list[str] = []
+    if eng.database.dialect.name == "sqlite":
+        from sqlalchemy import event
+
+        traced = []
+
+        def checkout(dbapi_connection, _record, _proxy):
+            dbapi_connection.set_trace_callback(sent.append)
+            traced.append(dbapi_connection)
+        event.listen(eng.database.pool, "checkout", checkout)
+        try:
+            yield sent
+        finally:
+            event.remove(eng.database.pool, "checkout", checkout)
+            for dbapi_connection in traced:
+                dbapi_connection.set_trace_callback(None)
+    else:
+        import psycopg
+
+        real = psycopg.Cursor.execute
+
+        def execute(cursor, query, params=None, **kwargs):
+            sent.append(query if isinstance(query, str) else str(query))
+            return real(cursor, query, params, **kwargs)
+        psycopg.Cursor.execute = execute
+        try:
+            yield sent
+        finally:
+            psycopg.Cursor.execute = real
