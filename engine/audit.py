@@ -89,18 +89,34 @@ def _insert_head_if_missing(conn) -> None:
 
 
 def append_global(conn, event: str, actor, now: datetime, data: dict | None = None,
-                  comment: str = "") -> str:
-    """Append one event to the global chain, holding its head row until commit."""
+                  comment: str = "") -> None:
+    """Append one event to the global chain.
+
+    In an engine transaction the event is written when the transaction commits
+    (``write_global``): the chain's head row is then the last lock the transaction takes
+    and holds it only for that moment, so appends never deadlock with the rows a
+    transaction changed before (an account, a calendar day).
+    """
+    pending = getattr(getattr(conn, "tx", None), "global_events", None)
+    if pending is not None:
+        pending.append((event, actor, now, data, comment))
+    else:
+        write_global(conn, [(event, actor, now, data, comment)])
+
+
+def write_global(conn, events: list[tuple]) -> None:
+    """Chain and insert events of the global chain, holding its head row until commit."""
     locked = _GLOBAL_HEAD.with_for_update()
     row = conn.execute(locked).first()
     if row is None:
         _insert_head_if_missing(conn)
         row = conn.execute(locked).first()
-    seq, prev = row.seq + 1, row.head or GENESIS
-    values = entry(None, seq, prev, event, actor, now, data, comment)
-    INSERT_EVENTS.insert(conn, [values])
-    conn.execute(_SET_GLOBAL_HEAD, {"seq": seq, "head": values["hash"]})
-    return values["hash"]
+    seq, head = row.seq, row.head or GENESIS
+    for event, actor, now, data, comment in events:
+        values = entry(None, seq + 1, head, event, actor, now, data, comment)
+        INSERT_EVENTS.insert(conn, [values])
+        seq, head = values["seq"], values["hash"]
+    conn.execute(_SET_GLOBAL_HEAD, {"seq": seq, "head": head})
 
 
 @dataclass(frozen=True)

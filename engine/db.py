@@ -122,6 +122,7 @@ class Tx:
         self._begin()
         self.state: dict = {}  # per-transaction memo (the business calendar, …)
         self.failed = False  # a verb failed inside: the owner must roll back
+        self.global_events: list[tuple] = []  # written to the global chain at commit
         self.token = None  # the Engine's context-variable token while it is current
         self._savepoints = 0
 
@@ -132,14 +133,20 @@ class Tx:
         self.open = True
 
     def commit(self) -> None:
-        """Commit everything done in this transaction; a statement after it begins the
-        next one."""
+        """Commit everything done in this transaction (its global-chain events last); a
+        statement after it begins the next one."""
+        if self.global_events:
+            from .audit import write_global
+
+            events, self.global_events = self.global_events, []
+            write_global(self.conn, events)
         self.conn.dbapi.commit()
         self.open = False
 
     def rollback(self) -> None:
         """Undo everything done in this transaction; a statement after it begins the next."""
         self.conn.dbapi.rollback()
+        self.global_events = []
         self.open = False
 
     @contextmanager

@@ -217,7 +217,9 @@ class AuditEvent(Base):
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
     seq: Mapped[int]
     at: Mapped[datetime]
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    # No foreign key: the trail stands on its own (it keeps the actor's name too), and a key
+    # would make every append wait on a lock of the actor's account row.
+    actor_id: Mapped[Optional[int]]
     actor_name: Mapped[str] = mapped_column(String(64), default="")
     event: Mapped[str] = mapped_column(String(40))
     task_name: Mapped[str] = mapped_column(String(100), default="")
