@@ -53,3 +53,32 @@ ANNOUNCE = {"announcement_date": "2026-11-20", "announcement_place": "县政府�
 def after_publicity(days: int = 10):
     """A moment after a publicity period that started on TODAY has ended."""
     return NOW + timedelta(days=days, hours=1)
+
+
+def on(data: dict, day: date) -> dict:
+    """Step data with its dates moved to ``day``."""
+    return {k: day.isoformat() if k.endswith(("_date", "_start")) else v for k, v in data.items()}
+
+
+def admit(eng, user_of, now, **changes) -> int:
+    """Carry a proposal of village11 through intake at ``now``; the admitted project's id."""
+    from engine import TIMEZONE
+
+    day = now.astimezone(TIMEZONE).date()
+    started = eng.start("project_intake", user_of("village11"), proposal(**changes), now)
+    case_id = started.case.id
+    steps = [("village_decision", "village11", VILLAGE_DECISION),
+             ("village_publicity", "village11", publicity(day)),
+             ("township_review", "township1", TOWNSHIP_APPROVE),
+             ("township_publicity", "township1", publicity(day)),
+             ("county_appraisal", "county1", APPRAISAL_APPROVE),
+             ("county_approval", "county1", COUNTY_APPROVE), ("announcement", "county1", ANNOUNCE)]
+    for name, user, data in steps:
+        items = open_items(eng, case_id)
+        if name not in items:
+            eng.fire_due(now + timedelta(days=11))
+            items = open_items(eng, case_id)
+        if name not in items:  # not on this mode's path (emergency: no township publicity)
+            continue
+        eng.complete(items[name], user_of(user), on(data, day), now)
+    return started.case.subject_id
