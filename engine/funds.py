@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, insert, select
 
-from .errors import Conflict, InvalidData, NotFound
+from .errors import Conflict, InvalidData, NotFound, PaymentRefused
 from .project_models import FundAllocation, FundPayment, FundRelease, Project
 from .projects import FUND_SOURCES, yuan
 
@@ -172,35 +172,48 @@ def allocate(conn, actor, project, release, amount, allocated_on, now: datetime)
 
 
 def payment_problem(engineering: bool, allocated: int, paid: int, advanced: int, kind: str,
-                    amount: int, progress: int | None) -> str:
-    """Why a payment breaks the rules, or "" when it may be made (all amounts in fen)."""
+                    amount: int, progress: int | None) -> tuple[str, dict, str] | None:
+    """``(rule, values, reason)`` when a payment breaks the rules, else None (amounts in
+    fen; the values are yuan as text and per cents)."""
+    def no(rule: str, reason: str, **values):
+        return rule, {k: str(yuan(v)) if k != "progress" else v for k, v in values.items()}, \
+            reason
+
     if allocated <= 0:
-        return "the project has no funds allocated yet"
+        return no("no_allocation", "the project has no funds allocated yet")
     if paid + amount > allocated:
-        return (f"payments would reach {yuan(paid + amount)} yuan, more than the "
-                f"{yuan(allocated)} yuan allocated")
+        return no("over_allocation", f"payments would reach {yuan(paid + amount)} yuan, more "
+                  f"than the {yuan(allocated)} yuan allocated", total=paid + amount,
+                  allocated=allocated)
     if not engineering:
-        return "" if kind == "payment" else (
-            "advances and progress payments are for engineering projects; record a payment")
+        return None if kind == "payment" else no(
+            "not_engineering", "advances and progress payments are for engineering projects; "
+            "record a payment")
     if kind == "advance":
-        total = advanced + amount
-        if total * 100 > allocated * ADVANCE_MAX:
-            return (f"the advance at the start of works may be at most {ADVANCE_MAX}% of the "
-                    f"allocation ({yuan(allocated * ADVANCE_MAX // 100)} yuan); it would be "
-                    f"{yuan(total)} yuan; the rest is paid by progress")
-        if total * 100 < allocated * ADVANCE_MIN:
-            return (f"the advance at the start of works is {ADVANCE_MIN}%–{ADVANCE_MAX}% of the "
-                    f"allocation: at least {yuan(-(-allocated * ADVANCE_MIN // 100))} yuan")
-        return ""
+        total, low, high = (advanced + amount, -(-allocated * ADVANCE_MIN // 100),
+                            allocated * ADVANCE_MAX // 100)
+        if total > high:
+            return no("advance_max", f"the advance at the start of works may be at most "
+                      f"{ADVANCE_MAX}% of the allocation ({yuan(high)} yuan); it would be "
+                      f"{yuan(total)} yuan; the rest is paid by progress", limit=high,
+                      total=total)
+        if total < low:
+            return no("advance_min", f"the advance at the start of works is {ADVANCE_MIN}%–"
+                      f"{ADVANCE_MAX}% of the allocation: at least {yuan(low)} yuan",
+                      limit=low, total=total)
+        return None
     if kind != "progress":
-        return "an engineering project is paid an advance when works start, then by progress"
+        return no("engineering_kind", "an engineering project is paid an advance when works "
+                  "start, then by progress")
     if not isinstance(progress, int) or not 0 < progress <= 100:
-        return "a progress payment needs the works' progress, 1–100 per cent"
+        return no("progress_missing", "a progress payment needs the works' progress, 1–100 "
+                  "per cent")
     cap = max(allocated * progress // 100, advanced)
     if paid + amount > cap:
-        return (f"at {progress}% progress at most {yuan(cap)} yuan may have been paid; "
-                f"payments would reach {yuan(paid + amount)} yuan")
-    return ""
+        return no("progress_cap", f"at {progress}% progress at most {yuan(cap)} yuan may have "
+                  f"been paid; payments would reach {yuan(paid + amount)} yuan",
+                  progress=progress, limit=cap, total=paid + amount)
+    return None
 
 
 def _paid(conn, project_id: int) -> tuple[int, int]:
@@ -229,8 +242,9 @@ def pay(conn, actor, project, kind: str, amount, progress, paid_on, note: str,
     paid, advanced = _paid(conn, project.id)
     problem = payment_problem(project.engineering, allocated, paid, advanced, kind, value,
                               progress)
-    if problem:
-        raise InvalidData(f"payment refused: {problem}", {"amount": problem})
+    if problem is not None:
+        rule, values, reason = problem
+        raise PaymentRefused(f"payment refused: {reason}", rule, values)
     return conn.execute(insert(PAYMENTS).values(
         project_id=project.id, kind=kind, amount=value, progress=progress, paid_on=paid_on,
         note=note.strip(), created_by=actor.id, created_at=now

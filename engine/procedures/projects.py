@@ -105,7 +105,7 @@ class ProjectIntake(Procedure):
                       + ("（跨村）" if found.cross_village else "")),
                  Fact("year", _label("实施年度", "Year"), found.year),
                  Fact("budget_total", _label("总投资（元）", "Budget (yuan)"),
-                      str(projects.yuan(found.budget_total))),
+                      f"{projects.yuan(found.budget_total):,.2f}"),
                  Fact("beneficiaries", _label("受益户数（其中监测对象）",
                                               "Beneficiary households (monitoring objects)"),
                       f"{found.beneficiary_households}（{found.monitoring_households}）"),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import Settings, build_engine
-from engine.errors import Conflict, DixianError, Forbidden, InvalidData
+from engine.errors import Conflict, DixianError, Forbidden, InvalidData, PaymentRefused
 from engine.models import AuditEvent
 from engine.project_models import FundAllocation, FundPayment, FundRelease
 from engine.funds import payment_problem
@@ -59,29 +59,35 @@ def funded(eng, users, deploy):
 def test_payment_rule():
     fen = 100
     allocated = 600_000 * fen
-    assert payment_problem(True, allocated, 0, 0, "advance", 300_000 * fen, None) == ""
-    assert "at most 50%" in payment_problem(True, allocated, 0, 0, "advance",
-                                            300_001 * fen, None)
-    assert "30%–50%" in payment_problem(True, allocated, 0, 0, "advance", 100_000 * fen, None)
-    assert "progress" in payment_problem(True, allocated, 0, 0, "progress", fen, None)
+
+    def rule(*args):
+        found = payment_problem(*args)
+        return found and found[0]
+
+    assert rule(True, allocated, 0, 0, "advance", 300_000 * fen, None) is None
+    assert payment_problem(True, allocated, 0, 0, "advance", 300_001 * fen, None)[:2] == (
+        "advance_max", {"limit": "300000.00", "total": "300001.00"})
+    assert rule(True, allocated, 0, 0, "advance", 100_000 * fen, None) == "advance_min"
+    assert rule(True, allocated, 0, 0, "progress", fen, None) == "progress_missing"
     # 50% advanced: progress payments start once progress passes 50%.
     paid = 300_000 * fen
-    assert "at 40% progress" in payment_problem(True, allocated, paid, paid, "progress", fen, 40)
-    assert payment_problem(True, allocated, paid, paid, "progress", 60_000 * fen, 60) == ""
-    assert "more than" in payment_problem(True, allocated, allocated, paid, "progress", fen,
-                                          100)
-    assert payment_problem(False, allocated, 0, 0, "payment", allocated, None) == ""
-    assert "engineering" in payment_problem(False, allocated, 0, 0, "advance", fen, None)
-    assert "no funds" in payment_problem(True, 0, 0, 0, "advance", fen, None)
+    assert rule(True, allocated, paid, paid, "progress", fen, 40) == "progress_cap"
+    assert rule(True, allocated, paid, paid, "progress", 60_000 * fen, 60) is None
+    assert rule(True, allocated, allocated, paid, "progress", fen, 100) == "over_allocation"
+    assert rule(False, allocated, 0, 0, "payment", allocated, None) is None
+    assert rule(False, allocated, 0, 0, "advance", fen, None) == "not_engineering"
+    assert rule(True, 0, 0, 0, "advance", fen, None) == "no_allocation"
 
 
 def test_over_payment_is_refused_with_the_reason_and_nothing_written(eng, funded):
     users, project_id, _ = funded
     county = users["county1"]
     before = count(eng, FundPayment), count(eng, AuditEvent)
-    with pytest.raises(InvalidData, match="at most 50% of the allocation") as refused:
+    with pytest.raises(PaymentRefused, match="at most 50% of the allocation") as refused:
         eng.pay(county, project_id, "advance", 350_000, now=NOW)
-    assert "amount" in refused.value.errors
+    assert (refused.value.rule, refused.value.values) == (
+        "advance_max", {"limit": "300000.00", "total": "350000.00"})
+    assert refused.value.errors == {"amount": "advance_max"}
     assert (count(eng, FundPayment), count(eng, AuditEvent)) == before
     eng.pay(county, project_id, "advance", 240_000, now=NOW)  # 40%
     with pytest.raises(InvalidData, match="at 30% progress at most 240000.00 yuan"):
@@ -168,7 +174,7 @@ def test_two_clerks_paying_at_once_never_pass_the_limit(eng, funded, db_url, db_
     for thread in threads:
         thread.join(timeout=60)
     # 200,000 is 33%: one advance fits under 50%, a second would be 67%.
-    assert sorted(results) == ["InvalidData"] * 3 + ["paid"]
+    assert sorted(results) == ["PaymentRefused"] * 3 + ["paid"]
     assert count(eng, FundPayment) == 1
 
 

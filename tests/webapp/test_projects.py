@@ -137,7 +137,7 @@ def test_county_allocates_and_pays_and_an_over_payment_is_refused(
     response = client.post(f"{url}/payments", data={
         "csrf_token": token, "kind": "advance", "amount": "400000"})
     assert response.status_code == 400
-    assert "at most 50% of the allocation" in response.text
+    assert "开工预付款不得超过已安排资金的 50%（300,000.00 元）" in response.text
     assert count(intake, FundPayment) == 0
     response = client.post(f"{url}/payments", data={
         "csrf_token": token, "kind": "advance", "amount": "300000", "note": "开工预付"})

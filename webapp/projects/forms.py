@@ -16,6 +16,28 @@ SOURCE_LABELS = {"central": _l("Central"), "provincial": _l("Provincial"),
 KIND_LABELS = {"advance": _l("Advance at the start of works"),
                "progress": _l("Payment by progress"), "payment": _l("Payment")}
 AMOUNT = [DataRequired(), NumberRange(min=0.01, max=10 ** 12)]
+# Why a payment is refused, by the engine's rule names (engine.errors.PaymentRefused).
+PAYMENT_REASONS = {
+    "no_allocation": _l("Payment refused: no funds are allocated to the project yet."),
+    "over_allocation": _l("Payment refused: payments would reach %(total)s yuan, more than the "
+                          "%(allocated)s yuan allocated."),
+    "not_engineering": _l("Payment refused: advances and progress payments are for engineering "
+                          "projects; record a payment."),
+    "engineering_kind": _l("Payment refused: an engineering project is paid an advance at the "
+                           "start of works, then by progress."),
+    "advance_max": _l("Payment refused: the advance at the start of works may be at most 50%% of "
+                      "the allocation (%(limit)s yuan); it would be %(total)s yuan. The rest is "
+                      "paid by progress."),
+    "advance_min": _l("Payment refused: the advance at the start of works is 30%%–50%% of the "
+                      "allocation: at least %(limit)s yuan."),
+    "progress_missing": _l("Payment refused: give the progress of the works (1–100%%)."),
+    "progress_cap": _l("Payment refused: at %(progress)s%% progress at most %(limit)s yuan may "
+                       "have been paid; payments would reach %(total)s yuan."),
+}
+ALLOCATION_REASONS = {
+    "more than the release has left": _l("The release has less left to assign than this "
+                                         "amount."),
+}
 
 
 class AllocationForm(FlaskForm):

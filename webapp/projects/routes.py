@@ -1,6 +1,7 @@
 """The library page, its Excel export, proposing a project, and a project's page."""
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -8,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine import FUND_SOURCES, Level
-from engine.errors import DixianError, Forbidden, InvalidData, NotFound
+from engine.errors import DixianError, Forbidden, InvalidData, NotFound, PaymentRefused
 
 from .. import handlers, schema_forms
 from ..helpers import page_arg
 from ..i18n import locale_name
 from ..transaction import engine
 from . import bp
-from .forms import (KIND_LABELS, SOURCE_LABELS, STATUS_LABELS, TYPE_LABELS, AllocationForm,
-                    PaymentForm)
+from .forms import (ALLOCATION_REASONS, KIND_LABELS, PAYMENT_REASONS, SOURCE_LABELS,
+                    STATUS_LABELS, TYPE_LABELS, AllocationForm, PaymentForm)
 
 SUBJECT = "project"
 
@@ -141,7 +142,8 @@ def render_project(project_id: int, allocation=None, payment=None, status: int =
         allocation = allocation or AllocationForm(formdata=None)
         year = engine().clock().year
         allocation.release_id.choices = [
-            (r.id, f"{r.document} · {SOURCE_LABELS[r.source]} · {_('left')} {r.remaining:,.2f}")
+            (r.id, f"{r.document} · {SOURCE_LABELS[r.source]} · "
+                   f"{_('%(amount)s yuan left', amount=f'{r.remaining:,.2f}')}")
             for y in (year, year - 1) for r in engine().funds_overview(me, y).releases
             if r.remaining > 0]
         payment = payment or PaymentForm(formdata=None)
@@ -170,7 +172,8 @@ def allocate(project_id: int):
         handlers.write(engine().allocate, handlers.me(), project_id, form.release_id.data,
                        form.amount.data, form.allocated_on.data)
     except (InvalidData, NotFound) as err:
-        form.amount.errors = [str(err)]
+        reason = ALLOCATION_REASONS.get(getattr(err, "errors", {}).get("amount"))
+        form.amount.errors = [str(reason or err)]
         return render_project(project_id, allocation=form, status=400)
     flash(_("Funds allocated."), "success")
     return redirect(url_for("projects.show", project_id=project_id) + "#funds")
@@ -187,6 +190,11 @@ def pay(project_id: int):
         handlers.write(engine().pay, handlers.me(), project_id, form.kind.data,
                        form.amount.data, form.progress.data, form.paid_on.data,
                        form.note.data or "")
+    except PaymentRefused as err:
+        values = {k: v if k == "progress" else f"{Decimal(v):,.2f}"
+                  for k, v in err.values.items()}
+        form.amount.errors = [str(PAYMENT_REASONS.get(err.rule, str(err))) % values]
+        return render_project(project_id, payment=form, status=400)
     except InvalidData as err:
         form.amount.errors = [str(err)]
         return render_project(project_id, payment=form, status=400)
