@@ -66,6 +66,9 @@ def test_township_proposes_across_villages_and_the_county_does_not_propose(
     auth.login("township1")
     page = client.get("/projects/new")
     assert 'value="360799100"' in page.text and 'value="360799200"' not in page.text
+    unchosen = post_form(client, "/projects/new", FIELDS, token_of)
+    assert unchosen.status_code == 400 and count(intake, Project) == 0
+    assert 'id="field-area_code"' in unchosen.text and "必填" in unchosen.text
     response = post_form(client, "/projects/new", {**FIELDS, "area_code": "360799100",
                                                    "name": "东山镇跨村产业路"}, token_of)
     assert response.status_code == 302

@@ -111,6 +111,10 @@ def new():
         data["cross_village"] = len(data.get("area_code") or me.area_code) == 9
         comment = request.form.get("comment", "").strip()[:1000]
         try:
+            if not skip and not data.get("area_code"):
+                # A township chooses: one of its villages, or itself across villages.
+                raise InvalidData("choose the village or the township",
+                                  {"area_code": _("Required")})
             started = handlers.start(key, data, comment)
         except InvalidData as err:
             errors, status = err.errors or {"_": str(err)}, 400
