@@ -15,9 +15,8 @@ from engine.errors import Conflict, DixianError, Forbidden, InvalidData, Payment
 from engine.models import AuditEvent
 from engine.project_models import FundAllocation, FundPayment, FundRelease
 from engine.funds import payment_problem
-from projects_support import (ANNOUNCE, APPRAISAL_APPROVE, COUNTY_APPROVE, INTAKE,
-                              TOWNSHIP_APPROVE, VILLAGE_DECISION, after_publicity, open_items,
-                              proposal, publicity)
+from projects_support import INTAKE, proposal
+from projects_support import admit as carry_through
 from support import NOW, count
 from conftest import CHEAP_HASHER
 
@@ -25,23 +24,30 @@ TODAY = date(2026, 11, 20)
 
 
 def admit(eng, users, **changes) -> int:
-    """Carry a proposal of village11 through intake; returns the admitted project's id."""
-    started = eng.start("project_intake", users["village11"], proposal(**changes), NOW)
-    case_id = started.case.id
+    """An admitted project of village11 (its intake carried through at NOW)."""
+    return carry_through(eng, users.__getitem__, NOW, **changes)
 
-    def step(name, user, data):
-        eng.complete(open_items(eng, case_id)[name], users[user], data, NOW)
 
-    step("village_decision", "village11", VILLAGE_DECISION)
-    step("village_publicity", "village11", publicity())
-    eng.fire_due(after_publicity())
-    step("township_review", "township1", TOWNSHIP_APPROVE)
-    step("township_publicity", "township1", publicity())
-    eng.fire_due(after_publicity())
-    step("county_appraisal", "county1", APPRAISAL_APPROVE)
-    step("county_approval", "county1", COUNTY_APPROVE)
-    step("announcement", "county1", ANNOUNCE)
-    return started.case.subject_id
+def race(eng_count: int, db_url, db_engine, act) -> list[str]:
+    """Run ``act(engine)`` at once in threads with separate Engines; what each got."""
+    engines = [build_engine(Settings(database_url=db_url), database=db_engine,
+                            password_hasher=CHEAP_HASHER) for _ in range(eng_count)]
+    barrier, results = threading.Barrier(eng_count), []
+
+    def run(engine):
+        barrier.wait()
+        try:
+            act(engine)
+            results.append("done")
+        except DixianError as err:
+            results.append(type(err).__name__)
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(results)
 
 
 @pytest.fixture
@@ -156,48 +162,18 @@ def test_every_funds_change_is_audited(eng, funded):
 
 def test_two_clerks_paying_at_once_never_pass_the_limit(eng, funded, db_url, db_engine):
     users, project_id, _ = funded
-    engines = [build_engine(Settings(database_url=db_url), database=db_engine,
-                            password_hasher=CHEAP_HASHER) for _ in range(4)]
-    barrier, results = threading.Barrier(len(engines)), []
-
-    def pay(engine):
-        barrier.wait()
-        try:
-            engine.pay(users["county1"], project_id, "advance", 200_000, now=NOW)
-            results.append("paid")
-        except DixianError as err:
-            results.append(type(err).__name__)
-
-    threads = [threading.Thread(target=pay, args=(e,)) for e in engines]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = race(4, db_url, db_engine, lambda engine: engine.pay(
+        users["county1"], project_id, "advance", 200_000, now=NOW))
     # 200,000 is 33%: one advance fits under 50%, a second would be 67%.
-    assert sorted(results) == ["PaymentRefused"] * 3 + ["paid"]
+    assert results == ["PaymentRefused"] * 3 + ["done"]
     assert count(eng, FundPayment) == 1
 
 
 def test_two_clerks_allocating_one_release_at_once(eng, funded, db_url, db_engine):
     users, project_id, release = funded
-    engines = [build_engine(Settings(database_url=db_url), database=db_engine,
-                            password_hasher=CHEAP_HASHER) for _ in range(3)]
-    barrier, results = threading.Barrier(len(engines)), []
-
-    def allocate(engine):
-        barrier.wait()
-        try:
-            engine.allocate(users["county1"], project_id, release.id, 300_000, now=NOW)
-            results.append("allocated")
-        except DixianError as err:
-            results.append(type(err).__name__)
-
-    threads = [threading.Thread(target=allocate, args=(e,)) for e in engines]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(results) == ["InvalidData", "InvalidData", "allocated"]
+    results = race(3, db_url, db_engine, lambda engine: engine.allocate(
+        users["county1"], project_id, release.id, 300_000, now=NOW))
+    assert results == ["InvalidData", "InvalidData", "done"]
     assert count(eng, FundAllocation) == 2 and count(eng, FundRelease) == 1
 
 
