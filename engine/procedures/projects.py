@@ -62,14 +62,15 @@ class ProjectIntake(Procedure):
         return Subject(self.subject_kind, None, code, name if isinstance(name, str) else "")
 
     def open(self, conn, actor, subject: Subject, data: dict, now) -> Subject:
-        """Record the proposed project; the open campaign's intake date is the deadline."""
+        """Record the proposed project; the open campaign's intake date is the deadline
+        (``intake_deadline`` in the start data, read by the start property
+        ``deadline_date``)."""
         today = now.astimezone(TIMEZONE).date()
         campaign = projects.campaign_for(conn, data["year"], today)
         if campaign is not None:
             data["intake_deadline"] = campaign.intake_due.isoformat()
         project_id = projects.add(conn, actor, subject.area_code, data,
                                   campaign.id if campaign is not None else None, now)
-        data["project_id"] = project_id
         return Subject(self.subject_kind, project_id, subject.area_code, data["name"].strip())
 
     def completing(self, conn, actor, case, step: str, data: dict, now) -> None:
