@@ -27,6 +27,7 @@ def _deploy_and_seed(obj, with_demo, workflows):
     seeded = []
     if with_demo and not eng.users():
         seeded = demo.seed(eng, obj.now or eng.clock())
+        demo.seed_campaigns(eng, obj.now or eng.clock())
     lines = [f"database ready: {eng.database.url.render_as_string(hide_password=True)}"]
     lines += [f"definition {row.key} v{row.version} {'deployed' if created else 'unchanged'}"
               for row, created in deployed]

@@ -19,10 +19,14 @@ from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefin
                      ScriptError)
 from .forms import errors_of as form_errors
 from .forms import mask_id_number
+from .funds import (AllocationView, FundsOverview, PaymentView, ProjectFunds,
+                    ReleaseView)
 from .households import HouseholdRow
 from .models import CaseStatus, ItemStatus, Level
 from .parsing import ParsedDefinition, StepInfo
 from .procedures import Fact, Procedure, Subject
+from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
+                       ProjectView)
 from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
 from .settings import Settings
@@ -37,4 +41,7 @@ __all__ = [
     "Procedure", "ScriptError", "Settings", "Started", "StepInfo", "Subject", "Sweep",
     "TIMEZONE", "TaskView", "TrailEntry", "Verification", "VersionRow", "build_engine",
     "form_errors", "local_today", "mask_id_number",
+    # The project library and its funds
+    "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
+    "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
 ]

@@ -67,9 +67,11 @@ class CaseVerbs:
             policy.require(policy.work_queue, actor)
             row = self.registry.find(conn, key, version)
             parsed = self.registry.load(conn, row.id, row.sha256)
-            subject = self.procedure_of(parsed).subject(conn, actor, data, parsed.key)
+            procedure = self.procedure_of(parsed)
+            subject = procedure.subject(conn, actor, data, parsed.key)
             if parsed.start_form:
                 forms.validate(parsed.forms[parsed.start_form], data, local_today(now), locale)
+            subject = procedure.open(conn, actor, subject, data, now)
             deadline_from, deadline = self._deadline(tx, parsed, data, now)
             case = CaseRow(0, row.id, row.sha256, row.key, subject.kind, subject.id,
                            subject.title, subject.area_code, CaseStatus.RUNNING.value, "", "",
@@ -96,6 +98,11 @@ class CaseVerbs:
         if rule is None:
             return None, None
         days, kind, field, _stop = rule
+        on = data.get(parsed.start_properties.get("deadline_date", ""))
+        if days is None:
+            # A fixed last day (a campaign's): the case ends by 24:00 of it.
+            return local_today(now), (self.calendar(tx).due_at(date.fromisoformat(on), 0, kind)
+                                      if isinstance(on, str) else None)
         start = data.get(field) if field else None
         counted_from = date.fromisoformat(start) if isinstance(start, str) else local_today(now)
         return counted_from, self.calendar(tx).due_at(counted_from, days, kind)
@@ -119,6 +126,7 @@ class CaseVerbs:
             parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
             if item.form:
                 forms.validate(parsed.forms[item.form], data, local_today(now), locale)
+            self.procedure_of(parsed).completing(conn, actor, case, item.task_name, data, now)
             workflow = self.runner.restore(parsed, case.id, case.state)
             task = find_task(workflow, item.task_id)
             if task is None or task.state != TaskState.READY:

@@ -1,7 +1,7 @@
 """Demo data: a county with two townships of two villages each, and a user for each."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 PASSWORD = "dixian-demo"
 COUNTY = ("360799", "示范县")
@@ -41,3 +41,14 @@ def seed(engine, now: datetime) -> list[tuple[str, str, str]]:
             engine.add_household(county_user, name, id_number, village, members, "", income,
                                  now=now)
     return created
+
+
+def seed_campaigns(engine, now: datetime) -> None:
+    """The 2023–2025 campaign of the Jian'an notice, and one open for next year's projects
+    (guide by mid-July, intake by the end of the year, system entry by the end of January)."""
+    county = engine.find_user("county1")
+    engine.set_campaign(county, "2023—2025年项目库", 2023, 2025, date(2022, 7, 15),
+                        date(2022, 10, 31), date(2022, 11, 30), now)
+    engine.set_campaign(county, f"{now.year + 1}年度项目库", now.year + 1, now.year + 1,
+                        date(now.year, 7, 15), date(now.year, 12, 31),
+                        date(now.year + 1, 1, 31), now)

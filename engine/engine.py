@@ -24,6 +24,7 @@ from .db import Tx, make_engine, migrate
 from .directory import Directory
 from .errors import DixianError
 from .procedures import PROCEDURES, Procedure
+from .project_verbs import ProjectVerbs
 from .reading import ReadVerbs
 from .registry import Registry
 from .runner import Runner
@@ -32,7 +33,7 @@ from .settings import Settings
 from .timers import TimerVerbs
 
 
-class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs):
+class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, ProjectVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -31,3 +31,12 @@ class InvalidDefinition(DixianError):
 
 class ScriptError(DixianError):
     """A BPMN script or expression tried something the restricted environment forbids."""
+
+
+class PaymentRefused(InvalidData):
+    """A payment the funds rules forbid: ``rule`` names the rule, ``values`` the amounts
+    (yuan, as text) and per cents the message quotes, so front-ends can word it."""
+
+    def __init__(self, message, rule: str, values: dict | None = None):
+        super().__init__(message, {"amount": rule})
+        self.rule, self.values = rule, values or {}

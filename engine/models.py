@@ -270,3 +270,6 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(deferred=True)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
+
+
+from . import project_models  # noqa: E402,F401  (the project library's tables)

@@ -70,12 +70,15 @@ class ParsedDefinition:
         """The procedure module that knows this process (start property ``procedure``)."""
         return self.start_properties.get("procedure", "")
 
-    def deadline_rule(self) -> tuple[int, str, str, str] | None:
-        """``(days, day kind, data field it counts from, task that meets it)`` or None."""
+    def deadline_rule(self) -> tuple[int | None, str, str, str] | None:
+        """``(days, day kind, data field it counts from, task that meets it)`` or None;
+        days are None when the start property ``deadline_date`` names the start-data field
+        that holds the last day."""
         days = self.start_properties.get("deadline_days")
-        if not days:
+        if not days and not self.start_properties.get("deadline_date"):
             return None
-        return (int(days), self.start_properties.get("deadline_day_kind", "natural"),
+        return (int(days) if days else None,
+                self.start_properties.get("deadline_day_kind", "natural"),
                 self.start_properties.get("deadline_from", ""),
                 self.start_properties.get("deadline_stop", ""))
 

@@ -159,6 +159,29 @@ def register_household(actor, village_code: str) -> str:
     return _staff(actor) or _in_area(actor, village_code, "a household")
 
 
+def propose_project(actor, area_code: str) -> str:
+    """Propose a project for the library: village or township staff, in their own area
+    (村申报; a cross-village project is proposed by its township)."""
+    reason = _staff(actor) or _in_area(actor, area_code, "a project")
+    if not reason and actor.level == Level.COUNTY.value:
+        reason = "projects are proposed by villages and townships; the county appraises them"
+    return reason
+
+
+def view_project(actor, area_code: str) -> str:
+    """Read a project of the library: anyone of its area (the county sees them all)."""
+    return _active(actor) or _in_area(actor, area_code, "the project")
+
+
+def manage_funds(actor, area_code: str) -> str:
+    """Release, allocate and pay connection funds, and set the campaign dates: county staff
+    of the county."""
+    reason = _staff(actor) or _in_area(actor, area_code, "funds")
+    if not reason and actor.level != Level.COUNTY.value:
+        reason = "only county staff manage connection funds and the library's campaigns"
+    return reason
+
+
 def deploy(actor) -> str:
     """Deploy a definition: administrators (or the system itself when ``actor`` is None)."""
     if actor is None:

@@ -12,7 +12,10 @@ from __future__ import annotations
 from .base import Fact, Procedure, Subject
 from .generic import Generic
 from .identification import Identification
+from .projects import ProjectIntake
 
-PROCEDURES: dict[str, Procedure] = {p.name: p for p in (Generic(), Identification())}
+PROCEDURES: dict[str, Procedure] = {p.name: p for p in (Generic(), Identification(),
+                                                           ProjectIntake())}
 
-__all__ = ["Fact", "Procedure", "Subject", "Generic", "Identification", "PROCEDURES"]
+__all__ = ["Fact", "Procedure", "Subject", "Generic", "Identification", "ProjectIntake",
+           "PROCEDURES"]

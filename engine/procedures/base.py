@@ -57,6 +57,17 @@ class Procedure:
         refuses (NotFound, Forbidden, Conflict, InvalidData) what cannot start."""
         raise NotImplementedError
 
+    def open(self, conn, actor, subject: Subject, data: dict, now: datetime) -> Subject:
+        """Called once the start data is valid, before the case is written: a procedure
+        whose case brings its subject into being (a proposed project) records it here and
+        returns the subject with its id; it may add derived fields to ``data``."""
+        return subject
+
+    def completing(self, conn, actor, case, step: str, data: dict, now: datetime) -> None:
+        """Called when a work item of step ``step`` is completed with valid form data,
+        before the workflow moves: refuse (InvalidData, Conflict) what the procedure's own
+        rules forbid, or record what the step changes in the subject."""
+
     def facts(self, conn, case, data: dict) -> list[Fact]:
         """The lines that summarise a case on its pages (task, case, print)."""
         return []

@@ -133,12 +133,16 @@ def test_refused_deploy_writes_nothing(eng):
 
 
 def test_workflows_folder_deploys(eng):
-    (row, created), = eng.deploy_folder("workflows", now=NOW)
-    assert created and row.key == "monitoring_identification"
+    deployed = {row.key: (row, created) for row, created in
+                eng.deploy_folder("workflows", now=NOW)}
+    assert set(deployed) == {"monitoring_identification", "project_intake"}
+    assert all(created for _row, created in deployed.values())
     with eng.database.connect() as conn:
-        files = eng.registry.sources(conn, row.id)
+        files = eng.registry.sources(conn, deployed["monitoring_identification"][0].id)
+        projects = eng.registry.sources(conn, deployed["project_intake"][0].id)
     assert {"eligibility.dmn", "monitoring_lines.dmn"} <= set(files["dmn"])
     assert "identification/declaration.json" in files["forms"]
+    assert projects["dmn"] == {} and "projects/proposal.json" in projects["forms"]
 
 
 @pytest.mark.parametrize("ref", ["/etc/dixian/secret.json", "../../outside.json",

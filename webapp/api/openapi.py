@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 
+from . import openapi_projects
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": ["string", "null"], "format": "date-time"}
 DATE = {"type": ["string", "null"], "format": "date"}
@@ -318,6 +320,9 @@ PATHS = {
                            "cases": {"type": "array", "items": _ref("CaseBrief")}}},
             "The household"), **_errors(401, 403, 404)}}},
 }
+
+PATHS.update(openapi_projects.PATHS)
+SCHEMAS.update(openapi_projects.SCHEMAS)
 
 _DOCUMENT = {
     "openapi": "3.1.0",
