@@ -19,7 +19,10 @@ from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefin
                      ScriptError)
 from .forms import errors_of as form_errors
 from .forms import mask_id_number
+from .definitions import DraftView, ProcessVersions, VersionSummary
+from .diffing import Change, DefinitionDiff, ElementDiff, FileDiff
 from .households import HouseholdRow
+from .migration import CaseMigration, MigrationReport
 from .models import CaseStatus, ItemStatus, Level
 from .parsing import ParsedDefinition, StepInfo
 from .procedures import Fact, Procedure, Subject
@@ -30,9 +33,11 @@ from .timers import Sweep
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
 __all__ = [
-    "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief", "CaseStatus",
-    "CaseView", "Completed", "Conflict", "DayKind", "DiagramView", "DixianError", "Engine",
-    "Fact", "Forbidden", "HouseholdRow", "INBOX_VIEWS", "InboxPage", "InvalidData",
+    "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief",
+    "CaseMigration", "CaseStatus", "CaseView", "Change", "Completed", "Conflict", "DayKind",
+    "DefinitionDiff", "DiagramView", "DixianError", "DraftView", "ElementDiff", "Engine",
+    "Fact", "FileDiff", "Forbidden", "HouseholdRow", "MigrationReport", "ProcessVersions",
+    "VersionSummary", "INBOX_VIEWS", "InboxPage", "InvalidData",
     "InvalidDefinition", "ItemStatus", "ItemView", "Level", "NotFound", "ParsedDefinition",
     "Procedure", "ScriptError", "Settings", "Started", "StepInfo", "Subject", "Sweep",
     "TIMEZONE", "TaskView", "TrailEntry", "Verification", "VersionRow", "build_engine",
