@@ -20,7 +20,7 @@ from SpiffWorkflow.task import TaskState
 from . import audit, policy, store
 from .errors import DixianError, InvalidData
 from .models import Case, CaseStatus, ItemStatus, WorkItem
-from .runner import all_tasks
+from .runner import all_tasks, find_task
 from .store import CaseWrite
 
 CASES, ITEMS = Case.__table__, WorkItem.__table__
@@ -28,15 +28,16 @@ MAX_CASES = 1000
 # Present in the case's history or waiting now: these must exist in the new version.
 _DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED \
     | TaskState.ERROR
+_CURRENT = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 _PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 MOVE_CASE = update(CASES).where(CASES.c.id == bindparam("case_id"),
                                 CASES.c.version == bindparam("old_version")).values(
     definition_id=bindparam("definition_id"))
 RETARGET_ITEM = update(ITEMS).where(ITEMS.c.id == bindparam("item_id"),
                                     ITEMS.c.status == ItemStatus.OPEN.value).values(
-    title=bindparam("title"), level=bindparam("level"), area_code=bindparam("area_code"),
+    task_name=bindparam("task_name"), title=bindparam("title"), level=bindparam("level"), area_code=bindparam("area_code"),
     form=bindparam("form"), assignee_id=bindparam("assignee"))
-_OPEN_ITEMS = select(ITEMS.c.id, ITEMS.c.task_name, ITEMS.c.title, ITEMS.c.level,
+_OPEN_ITEMS = select(ITEMS.c.id, ITEMS.c.task_id, ITEMS.c.title, ITEMS.c.level,
                      ITEMS.c.area_code, ITEMS.c.form, ITEMS.c.assignee_id).where(
     ITEMS.c.case_id == bindparam("case_id"), ITEMS.c.status == ItemStatus.OPEN.value)
 
@@ -79,6 +80,10 @@ def _steps(workflow) -> tuple[str, ...]:
         t.task_spec, "bpmn_id", None)}))
 
 
+def _title(task) -> str:
+    return task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
+
+
 def _check(diffs, version: int) -> None:
     top, subprocesses = diffs
     for sp_id, sp_diff in subprocesses.items():
@@ -86,10 +91,17 @@ def _check(diffs, version: int) -> None:
             raise Refused(f"a called or embedded process it runs ({sp_id}) does not exist in "
                           f"version {version}")
     for diff in [top, *subprocesses.values()]:
-        gone = sorted({t.task_spec.bpmn_name or t.task_spec.bpmn_id or t.task_spec.name
-                       for t in diff.removed if t.state & _DEFINITE})
+        gone = sorted({_title(t) for t in diff.removed if t.state & _DEFINITE})
         if gone:
             raise Refused(f"step {', '.join(gone)} does not exist in version {version}")
+        # A step a case stands at must stay the same kind of step (a user task that became
+        # a script task would run by itself).
+        other = sorted({_title(t) for t in diff.changed if t.state & _CURRENT and
+                        diff.alignment.get(t) is not None and
+                        type(diff.alignment[t]) is not type(t.task_spec)})
+        if other:
+            raise Refused(f"step {', '.join(other)} is another kind of element in version "
+                          f"{version}")
 
 
 class MigrationVerbs:
@@ -200,13 +212,15 @@ class MigrationVerbs:
                                   "definition_id": target.id},
                       f"case {case.id} was changed by someone else at the same time")
         for item in conn.execute(_OPEN_ITEMS, {"case_id": case.id}):
-            info = parsed.steps.get(item.task_name)
-            if info is None:
+            task = find_task(workflow, item.task_id)
+            if task is None or task.state != TaskState.READY:
                 continue  # its task left the READY state: _advance cancels the item
+            # Matched by task: an element whose id changed keeps its item under the new id.
+            info = parsed.steps[task.task_spec.bpmn_id]
             area = policy.area_at(info.level, case.area_code)
             same_group = item.level == info.level.value and item.area_code == area
             write.guarded(RETARGET_ITEM, {
-                "item_id": item.id, "title": info.title, "level": info.level.value,
+                "item_id": item.id, "task_name": info.name, "title": info.title, "level": info.level.value,
                 "area_code": area, "form": info.form,
                 "assignee": item.assignee_id if same_group else None}, None)
         write.audit("case_migrated", actor, {"definition": target.key,
