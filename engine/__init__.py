@@ -18,6 +18,7 @@ from .engine import Engine, build_engine
 from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefinition, NotFound,
                      ScriptError)
 from .forms import errors_of as form_errors
+from .forms import load as load_form
 from .forms import mask_id_number
 from .definitions import DraftView, ProcessVersions, VersionSummary
 from .diffing import Change, DefinitionDiff, ElementDiff, FileDiff
@@ -41,5 +42,5 @@ __all__ = [
     "InvalidDefinition", "ItemStatus", "ItemView", "Level", "NotFound", "ParsedDefinition",
     "Procedure", "ScriptError", "Settings", "Started", "StepInfo", "Subject", "Sweep",
     "TIMEZONE", "TaskView", "TrailEntry", "Verification", "VersionRow", "build_engine",
-    "form_errors", "local_today", "mask_id_number",
+    "form_errors", "load_form", "local_today", "mask_id_number",
 ]

@@ -27,6 +27,12 @@ BPMN_ELEMENTS = frozenset({
 DMN_ELEMENTS = frozenset({"decision", "input", "output", "rule", "inputData",
                           "businessKnowledgeModel", "knowledgeSource"})
 _SKIP = frozenset({"incoming", "outgoing"})  # the flows themselves are compared
+# Attributes at their BPMN default value say nothing: editors write or drop them at will.
+_DEFAULTS = {"cancelActivity": "true", "isInterrupting": "true", "triggeredByEvent": "false",
+             "isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1",
+             "parallelMultiple": "false", "isSequential": "false", "isImmediate": "true",
+             "gatewayDirection": "Unspecified", "instantiate": "false",
+             "isClosed": "false", "isCollection": "false"}
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,9 @@ def _aspects(element, elements: frozenset) -> dict[str, str]:
     """What an element says, as ``{aspect: text}``, without the elements nested in it."""
     found = {"type": local_name(element)}
     for name, value in element.attrib.items():
-        if name != "id":
-            found["@" + local_name_of(name)] = value
+        short = local_name_of(name)
+        if name != "id" and _DEFAULTS.get(short) != value:
+            found["@" + short] = value
 
     def walk(node, path: str) -> None:
         seen: dict[str, int] = {}

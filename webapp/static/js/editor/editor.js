@@ -74,7 +74,9 @@ async function collect() {
 
 function refresh() {
   const selected = modeler.get("selection").get();
-  renderPanel($("dixian-panel"), modeler, selected.length === 1 ? selected[0] : null, context());
+  const element = selected.length === 1 ? selected[0] :
+    (selected.length ? null : modeler.get("canvas").getRootElement());
+  renderPanel($("dixian-panel"), modeler, element, context());
   show(modeler, lint(modeler.getDefinitions(), context()), $("lint-list"), $("lint-count"));
 }
 
