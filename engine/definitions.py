@@ -107,11 +107,11 @@ class DefinitionVerbs:
         with self.transaction(write=False) as tx:
             conn = tx.conn
             counts: dict[tuple[int, bool], int] = {}
-            for row in conn.execute(select(CASES.c.definition_id,
-                                           CASES.c.status == CaseStatus.RUNNING.value,
-                                           func.count()).group_by(
-                    CASES.c.definition_id, CASES.c.status == CaseStatus.RUNNING.value)):
-                counts[(row[0], bool(row[1]))] = row[2]
+            for row in conn.execute(select(CASES.c.definition_id, CASES.c.status,
+                                           func.count()).group_by(CASES.c.definition_id,
+                                                                  CASES.c.status)):
+                running = (row[0], row[1] == CaseStatus.RUNNING.value)
+                counts[running] = counts.get(running, 0) + row[2]
             rows = self.registry.listing(conn)
             drafts = {d.key: d for d in self._drafts(conn)}
             who = views.names(conn, [r.deployed_by for r in rows])
