@@ -48,10 +48,13 @@ def _deploy_and_seed(obj, with_demo, workflows):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--forms", "forms_dir", default=None, help="forms folder (default: ../forms)")
 @click.option("--as", "as_user", default=None, help="the deploying administrator")
+@click.option("--level", default=None, type=click.Choice(["village", "township", "county"]),
+              help="acting level of the tasks whose lane and properties name none")
 @transactional(write=True)
-def deploy(obj, paths, forms_dir, as_user):
+def deploy(obj, paths, forms_dir, as_user, level):
     """Deploy BPMN (and DMN) files as the next version of their process."""
-    row, created = obj.engine.deploy_files(list(paths), obj.actor(as_user), obj.now, forms_dir)
+    row, created = obj.engine.deploy_files(list(paths), obj.actor(as_user), obj.now, forms_dir,
+                                           level)
     return Report({"definition": row, "created": created},
                   f"{row.key} v{row.version} "
                   f"{'deployed' if created else 'unchanged (same sha256)'}")

@@ -18,10 +18,14 @@ from .engine import Engine, build_engine
 from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefinition, NotFound,
                      ScriptError)
 from .forms import errors_of as form_errors
+from .forms import load as load_form
 from .forms import mask_id_number
 from .funds import (AllocationView, FundsOverview, PaymentView, ProjectFunds,
                     ReleaseView)
+from .definitions import DraftView, ProcessVersions, VersionSummary
+from .diffing import Change, DefinitionDiff, ElementDiff, FileDiff
 from .households import HouseholdRow
+from .migration import CaseMigration, MigrationReport
 from .models import CaseStatus, ItemStatus, Level
 from .parsing import ParsedDefinition, StepInfo
 from .procedures import Fact, Procedure, Subject
@@ -34,13 +38,15 @@ from .timers import Sweep
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
 __all__ = [
-    "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief", "CaseStatus",
-    "CaseView", "Completed", "Conflict", "DayKind", "DiagramView", "DixianError", "Engine",
-    "Fact", "Forbidden", "HouseholdRow", "INBOX_VIEWS", "InboxPage", "InvalidData",
+    "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief",
+    "CaseMigration", "CaseStatus", "CaseView", "Change", "Completed", "Conflict", "DayKind",
+    "DefinitionDiff", "DiagramView", "DixianError", "DraftView", "ElementDiff", "Engine",
+    "Fact", "FileDiff", "Forbidden", "HouseholdRow", "MigrationReport", "ProcessVersions",
+    "VersionSummary", "INBOX_VIEWS", "InboxPage", "InvalidData",
     "InvalidDefinition", "ItemStatus", "ItemView", "Level", "NotFound", "ParsedDefinition",
     "Procedure", "ScriptError", "Settings", "Started", "StepInfo", "Subject", "Sweep",
     "TIMEZONE", "TaskView", "TrailEntry", "Verification", "VersionRow", "build_engine",
-    "form_errors", "local_today", "mask_id_number",
+    "form_errors", "load_form", "local_today", "mask_id_number",
     # The project library and its funds
     "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",

@@ -26,17 +26,21 @@ class AdminVerbs:
     # Definitions ----------------------------------------------------------------------------
 
     def deploy(self, bpmn: dict, dmn: dict, form_sources: dict, actor=None,
-               now: datetime | None = None, key: str | None = None):
-        """Deploy sources as the next version of their process; ``(version, created)``."""
+               now: datetime | None = None, key: str | None = None,
+               level: str | None = None):
+        """Deploy sources as the next version of their process; ``(version, created)``.
+
+        ``level`` is the acting level for tasks whose lane and properties name none."""
         policy.require(policy.deploy, actor)
         with self.transaction(write=True) as tx:
             return self.registry.deploy(tx.conn, bpmn, dmn, form_sources, actor,
-                                        now or self.clock(), key)
+                                        now or self.clock(), key, level)
 
     def deploy_files(self, paths: list, actor=None, now: datetime | None = None,
-                     forms_dir: str | None = None):
+                     forms_dir: str | None = None, level: str | None = None):
         """Deploy BPMN and DMN files from disk, with their forms."""
-        return self.deploy(*parsing.collect_files(list(paths), forms_dir), actor, now)
+        return self.deploy(*parsing.collect_files(list(paths), forms_dir), actor, now,
+                           level=level)
 
     def deploy_folder(self, folder: str | Path | None = None, actor=None,
                       now: datetime | None = None):

@@ -21,8 +21,10 @@ from . import policy
 from .admin import AdminVerbs
 from .cases import CaseVerbs
 from .db import Tx, make_engine, migrate
+from .definitions import DefinitionVerbs
 from .directory import Directory
 from .errors import DixianError
+from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
 from .reading import ReadVerbs
@@ -33,7 +35,8 @@ from .settings import Settings
 from .timers import TimerVerbs
 
 
-class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, ProjectVerbs):
+class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
+             ProjectVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

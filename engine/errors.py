@@ -1,4 +1,8 @@
 """Errors the engine raises; each carries a one-line message meant for the user."""
+import re
+
+# "file.bpmn: element task_1: ..." — where a definition error is, for editors to point at.
+_WHERE = re.compile(r"^(?P<file>[^:\s]+\.(?:bpmn|dmn|json)):(?: element (?P<element>[^:\s]+):)?")
 
 
 class DixianError(Exception):
@@ -26,7 +30,16 @@ class InvalidData(DixianError):
 
 
 class InvalidDefinition(DixianError):
-    """A BPMN/DMN/form file cannot be deployed; names the file and element where known."""
+    """A BPMN/DMN/form file cannot be deployed; names the file and element where known.
+
+    ``filename`` and ``element`` repeat what the message names, for an editor to highlight.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        where = _WHERE.match(str(message))
+        self.filename = (where.group("file") or "") if where else ""
+        self.element = (where.group("element") or "") if where else ""
 
 
 class ScriptError(DixianError):

@@ -116,6 +116,25 @@ class DefinitionVersion(Base):
     deployed_at: Mapped[datetime]
 
 
+class DefinitionDraft(Base):
+    """A process's files as an administrator saved them in the editor, not yet deployed.
+
+    One draft per process key, shared by the administrators; ``revision`` rises on every
+    save, so a save based on an older revision is refused instead of overwriting.
+    """
+
+    __tablename__ = "definition_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    base_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("definition_versions.id"))
+    bpmn: Mapped[dict[str, Any]]
+    dmn: Mapped[dict[str, Any]]
+    forms: Mapped[dict[str, Any]]
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    saved_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime]
+
+
 class Household(Base):
     """A rural household in the register; cases refer to it."""
 

@@ -16,15 +16,17 @@ from pathlib import Path
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import forms
+from . import bpmn_xml, forms
 from .errors import InvalidDefinition, NotFound
 from .models import Level
 from .scripts import check_source
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEFINITION_BYTES = 8 * 1024 * 1024  # all files of one version together
 LEVEL_NAMES = {"village": Level.VILLAGE, "村": Level.VILLAGE, "township": Level.TOWNSHIP,
                "乡镇": Level.TOWNSHIP, "乡": Level.TOWNSHIP, "镇": Level.TOWNSHIP,
                "county": Level.COUNTY, "县": Level.COUNTY}
@@ -104,14 +106,22 @@ def executable_process_ids(filename: str, root) -> list[str]:
             if p.get("isExecutable", "false").lower() == "true"]
 
 
-def _level_of(task_spec, props: dict, filename: str) -> Level:
+def level_named(raw: str) -> Level | None:
+    """The level a lane or property names (``village``/``村`` …), or None."""
+    raw = (raw or "").strip()
+    return LEVEL_NAMES.get(raw.lower()) or LEVEL_NAMES.get(raw)
+
+
+def _level_of(task_spec, props: dict, filename: str, default: str = "") -> Level:
+    """The task's ``level`` property, else its lane, else its process's ``level``."""
     raw = props.get("level") or task_spec.lane or ""
-    level = LEVEL_NAMES.get(raw.strip().lower()) or LEVEL_NAMES.get(raw.strip())
+    level = level_named(props.get("level", "")) if props.get("level") else (
+        level_named(task_spec.lane or "") or level_named(default))
     if level is None:
         raise InvalidDefinition(
             f"{filename}: element {task_spec.bpmn_id}: {type(task_spec).__name__} has no "
-            f"acting level (put it in a lane named village/township/county or set property "
-            f"'level'; got {raw!r})")
+            f"acting level (put it in a lane named village/township/county, set property "
+            f"'level' on it or on its process, or choose a level at deploy; got {raw!r})")
     return level
 
 
@@ -142,7 +152,7 @@ def _check_scripts(spec, filename: str) -> None:
                 raise InvalidDefinition(f"{where}: {err}") from None
 
 
-def _step(task_spec, props: dict, filename: str) -> StepInfo:
+def _step(task_spec, props: dict, filename: str, default: str = "") -> StepInfo:
     due = props.get("due_days")
     try:
         due_days = int(due) if due not in (None, "") else None
@@ -154,14 +164,31 @@ def _step(task_spec, props: dict, filename: str) -> StepInfo:
         raise InvalidDefinition(f"{filename}: element {task_spec.bpmn_id}: form {form!r} must "
                                 f"be a relative path of a .json file inside the forms folder")
     return StepInfo(name=task_spec.bpmn_id, title=task_spec.bpmn_name or task_spec.bpmn_id,
-                    level=_level_of(task_spec, props, filename), form=form,
+                    level=_level_of(task_spec, props, filename, default), form=form,
                     due_days=due_days, day_kind=props.get("day_kind", "natural"),
                     documentation=task_spec.documentation or "", properties=dict(props))
 
 
+def _connect_loops(specs) -> None:
+    """Connect each loop's or multi-instance task's inner task to the loop up front.
+
+    SpiffWorkflow makes this link when it creates the first instance; a spec parsed again
+    later (another worker, a restart) would lack it and the loop would never finish.
+    """
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            if isinstance(task_spec, LoopTask):
+                inner = spec.task_specs[task_spec.task_spec]
+                if not inner.completed_event.is_connected(task_spec.merge_child):
+                    inner.completed_event.connect(task_spec.merge_child)
+
+
 def _read(key: str, name: str, spec, subprocess_specs, filename: str,
-          form_sources: dict[str, str]) -> ParsedDefinition:
+          form_sources: dict[str, str], roots: dict) -> ParsedDefinition:
     steps, outcomes, start_form, start_props, has_timers = {}, {}, "", {}, False
+    owners, levels = bpmn_xml.process_of_elements(roots), bpmn_xml.process_levels(roots)
+    _connect_loops([spec, *subprocess_specs.values()])
+    bpmn_xml.check_events(roots, [spec, *subprocess_specs.values()])
     for process in [spec, *subprocess_specs.values()]:
         _check_scripts(process, filename)
         for task_spec in process.task_specs.values():
@@ -170,7 +197,8 @@ def _read(key: str, name: str, spec, subprocess_specs, filename: str,
             props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
             kind = type(task_spec).__name__
             if getattr(task_spec, "manual", False) and kind in MANUAL_KINDS:
-                info = _step(task_spec, props, filename)
+                default = levels.get(owners.get(task_spec.bpmn_id, ""), levels.get(key, ""))
+                info = _step(task_spec, props, filename, default)
                 if steps.get(info.name, info) != info:
                     raise InvalidDefinition(f"{filename}: element id {info.name} names two "
                                             f"different tasks; give each task its own id")
@@ -202,11 +230,16 @@ def parse(bpmn: dict[str, str], dmn: dict[str, str], form_sources: dict[str, str
           key: str | None = None) -> ParsedDefinition:
     """Parse a definition's sources; raises InvalidDefinition naming file and element."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    keys, current = [], ""
+    keys, current, roots = [], "", {}
+    total = sum(len(text.encode("utf-8")) if isinstance(text, str) else len(text)
+                for files in (bpmn, dmn, form_sources) for text in files.values())
+    if total > MAX_DEFINITION_BYTES:
+        raise InvalidDefinition(f"{', '.join(bpmn) or 'definition'}: the files together are "
+                                f"larger than {MAX_DEFINITION_BYTES // 1024} KiB")
     try:
         for filename, source in bpmn.items():
             current = filename
-            root = parse_xml(filename, source)
+            root = roots[filename] = parse_xml(filename, source)
             keys += executable_process_ids(filename, root)
             parser.add_bpmn_xml(root, filename)
         for filename, source in dmn.items():
@@ -219,6 +252,7 @@ def parse(bpmn: dict[str, str], dmn: dict[str, str], form_sources: dict[str, str
         if key not in keys:
             raise InvalidDefinition(f"no executable process with id '{key}' in {', '.join(bpmn)}")
         current = next(iter(bpmn))
+        bpmn_xml.check_calls(roots)
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)
     except ValidationException as err:
@@ -228,7 +262,23 @@ def parse(bpmn: dict[str, str], dmn: dict[str, str], form_sources: dict[str, str
         raise InvalidDefinition(f"{where}:{element} {err}{line}".replace("\n", " ")) from None
     except SpiffWorkflowException as err:
         raise InvalidDefinition(f"{current}: {err}".replace("\n", " ")) from None
-    return _read(key, spec.description or key, spec, subprocess_specs, current, form_sources)
+    return _read(key, spec.description or key, spec, subprocess_specs, current, form_sources,
+                 roots)
+
+
+def with_level(bpmn: dict[str, str], level: str, key: str | None = None) -> dict[str, str]:
+    """The BPMN files with the executable process's default acting level set to ``level``
+    (a level chosen at deploy for tasks that name none)."""
+    chosen = level_named(level)
+    if chosen is None:
+        raise InvalidDefinition(f"level {level!r} is not village, township or county")
+    for filename, source in bpmn.items():
+        ids = executable_process_ids(filename, parse_xml(filename, source))
+        if ids and (key is None or key in ids):
+            return {**bpmn, filename: bpmn_xml.set_process_level(source, key or ids[0],
+                                                                 chosen.value)}
+    raise InvalidDefinition(f"{', '.join(bpmn) or 'no BPMN file'}: no executable process "
+                            f"to set the level on")
 
 
 def sources_hash(bpmn: dict, dmn: dict, form_sources: dict) -> str:

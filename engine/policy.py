@@ -193,6 +193,23 @@ def deploy(actor) -> str:
 administer = deploy
 
 
+def edit_definitions(actor) -> str:
+    """Read, edit, save and deploy process definitions: administrators only."""
+    return _active(actor) or ("" if actor.has_role("admin") else
+                              f"user {actor.username} is not an administrator and may not "
+                              f"edit process definitions")
+
+
+def migrate_cases(actor) -> str:
+    """Move running cases to another version of their process: administrators only (never
+    the anonymous system: a migration always names who decided it)."""
+    if actor is None:
+        return "a migration needs an administrator who decides it"
+    return _active(actor) or ("" if actor.has_role("admin") else
+                              f"user {actor.username} is not an administrator and may not "
+                              f"migrate cases")
+
+
 # Using the rules --------------------------------------------------------------------------
 
 def allowed(rule, *args) -> bool:

@@ -119,11 +119,14 @@ class Registry:
         return [VersionRow(*r) for r in rows]
 
     def deploy(self, conn, bpmn: dict, dmn: dict, form_sources: dict, actor, now: datetime,
-               key: str | None = None) -> tuple[VersionRow, bool]:
+               key: str | None = None, level: str | None = None) -> tuple[VersionRow, bool]:
         """Deploy sources as the next version of their process; ``(version, created)``.
 
-        Identical sources to an existing version of the same key create nothing.
+        Identical sources to an existing version of the same key create nothing. ``level``
+        is the acting level of tasks that name none, written into the process.
         """
+        if level:
+            bpmn = parsing.with_level(bpmn, level, key)
         parsed = parsing.parse(bpmn, dmn, form_sources, key)
         digest = parsing.sources_hash(bpmn, dmn, form_sources)
         existing = conn.execute(_SAME, {"key": parsed.key, "sha": digest}).first()

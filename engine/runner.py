@@ -129,6 +129,7 @@ class Runner:
         workflow = self.serializer.registry.restore(dct, spec=parsed.spec,
                                                     subprocess_specs=parsed.subprocess_specs)
         workflow.script_engine = self.script_engine
+        reconnect_triggered(workflow)
         return workflow
 
     def restore(self, parsed: ParsedDefinition, case_id: int, state: str) -> BpmnWorkflow:
@@ -167,6 +168,24 @@ class Runner:
         """Ready manual tasks and waiting timers, by task id."""
         return Snapshot(ready_tasks(workflow),
                         waiting_timers(workflow) if parsed.has_timers else {})
+
+
+def reconnect_triggered(workflow: BpmnWorkflow) -> None:
+    """Connect the event subprocesses and conditional paths this workflow triggered.
+
+    SpiffWorkflow connects such a spec to its process's start only when the event comes
+    (``BpmnStartTask.trigger_wf``); a spec parsed afresh (another worker, a restart, the
+    cache's eviction) lacks that link, and the triggered task fails with "No input task
+    connected". The link is made again as the trigger made it.
+    """
+    for flow in [workflow, *workflow.subprocesses.values()]:
+        start = flow.task_tree
+        for child in start.children if start is not None else ():
+            spec = child.task_spec
+            if child.triggered and start.task_spec not in spec.inputs:
+                start.task_spec.connect(spec)
+                if spec.name in getattr(start.task_spec, "trigger_specs", ()):
+                    spec.connect(flow.spec.end)
 
 
 def all_tasks(workflow: BpmnWorkflow):

@@ -76,3 +76,31 @@ def statements(eng):
             yield sent
         finally:
             psycopg.Cursor.execute = real
+def workers(eng, n):
+    """``n`` separate Engines on the test database, as separate worker processes have."""
+    from engine import build_engine
+
+    from conftest import CHEAP_HASHER
+
+    return [build_engine(eng.settings, database=eng.database, password_hasher=CHEAP_HASHER)
+            for _ in range(n)]
+
+
+def run_together(targets):
+    """Run the callables in threads released at the same moment; the errors they raised."""
+    import threading
+
+    barrier, errors = threading.Barrier(len(targets)), []
+
+    def wrap(target):
+        barrier.wait()
+        try:
+            target()
+        except Exception as err:  # noqa: BLE001 - asserted by the caller
+            errors.append(err)
+    threads = [threading.Thread(target=wrap, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -16,7 +16,7 @@ from engine import Engine, Settings, build_engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Endpoints that never reach the database: no transaction for them.
-NO_DATABASE = frozenset({"static", "vendor.asset"})
+NO_DATABASE = frozenset({"static", "vendor.asset", "vendor.scoped"})
 
 
 def init_app(app: Flask) -> None:

@@ -9,10 +9,9 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
-from support import ROOT
+from support import ROOT, run_together
 
 BIN = os.path.dirname(sys.executable)
 
@@ -77,19 +76,4 @@ class Server:
         self.log.close()
 
 
-def together(targets) -> list:
-    """Run callables in threads released at once; the exceptions they raised."""
-    barrier, errors = threading.Barrier(len(targets)), []
-
-    def wrap(target):
-        barrier.wait()
-        try:
-            target()
-        except Exception as err:  # noqa: BLE001 - returned to the test
-            errors.append(err)
-    threads = [threading.Thread(target=wrap, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+together = run_together  # threads released at once; the exceptions they raised

@@ -1,16 +1,14 @@
 """Concurrent writers through the Engine: claims with one winner, completions that never
 fail with "database is locked", trails that never fork. Each thread is a separate Engine
 (as each gunicorn worker and timer worker is) on the same database."""
-import threading
 from collections import Counter
 
 import pytest
 
-from engine import Conflict, Forbidden, build_engine
+from engine import Conflict, Forbidden
 from engine.models import AuditEvent, WorkItem
 
-from conftest import CHEAP_HASHER
-from support import NOW, rows
+from support import NOW, rows, run_together, workers
 
 ROUNDS = 40
 
@@ -19,28 +17,6 @@ ROUNDS = 40
 def four_tasks(deploy, users):
     deploy("bench/four_tasks.bpmn")
     return users
-
-
-def workers(eng, n):
-    return [build_engine(eng.settings, database=eng.database, password_hasher=CHEAP_HASHER)
-            for _ in range(n)]
-
-
-def run_together(targets):
-    barrier, errors = threading.Barrier(len(targets)), []
-
-    def wrap(target):
-        barrier.wait()
-        try:
-            target()
-        except Exception as err:  # noqa: BLE001 - asserted by the caller
-            errors.append(err)
-    threads = [threading.Thread(target=wrap, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_concurrent_claims_have_one_winner_each(eng, four_tasks):

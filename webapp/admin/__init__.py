@@ -1,6 +1,6 @@
-"""Administration (role admin): users and areas."""
+"""Administration (role admin): users, areas, the calendar and process definitions."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import routes  # noqa: E402,F401
+from . import definitions, routes  # noqa: E402,F401

@@ -324,6 +324,13 @@ PATHS = {
 PATHS.update(openapi_projects.PATHS)
 SCHEMAS.update(openapi_projects.SCHEMAS)
 
+# The definition editor's routes are described beside them (they need the helpers above).
+from .openapi_definitions import PATHS as _EDITOR_PATHS  # noqa: E402
+from .openapi_definitions import SCHEMAS as _EDITOR_SCHEMAS  # noqa: E402
+
+PATHS.update(_EDITOR_PATHS)
+SCHEMAS.update(_EDITOR_SCHEMAS)
+
 _DOCUMENT = {
     "openapi": "3.1.0",
     "info": {
