@@ -60,9 +60,10 @@ class AreaRow:
 _ACTOR_COLUMNS = (USERS.c.id, USERS.c.username, USERS.c.display_name, USERS.c.level,
                   USERS.c.area_code, USERS.c.roles, USERS.c.active, USERS.c.locale,
                   USERS.c.password_hash)
-_BY_ID = select(*_ACTOR_COLUMNS).where(USERS.c.id == bindparam("id"))
-_BY_NAME = select(*_ACTOR_COLUMNS).where(USERS.c.username == bindparam("name"))
-_BY_TOKEN = select(*_ACTOR_COLUMNS).where(USERS.c.api_token_hash == bindparam("digest"))
+_BY_ID = Prepared(select(*_ACTOR_COLUMNS).where(USERS.c.id == bindparam("id")))
+_BY_NAME = Prepared(select(*_ACTOR_COLUMNS).where(USERS.c.username == bindparam("name")))
+_BY_TOKEN = Prepared(select(*_ACTOR_COLUMNS).where(
+    USERS.c.api_token_hash == bindparam("digest")))
 _AREA = Prepared(select(AREAS.c.code, AREAS.c.name, AREAS.c.level, AREAS.c.parent_code)
                  .where(AREAS.c.code == bindparam("code")))
 
@@ -176,7 +177,7 @@ class Directory:
         if not role_set or role_set - ROLES:
             raise InvalidData(f"roles must be among {', '.join(sorted(ROLES))}",
                               {"roles": "invalid"})
-        if conn.execute(_BY_NAME, {"name": username}).first() is not None:
+        if _BY_NAME.first(conn, {"name": username}) is not None:
             raise Conflict(f"user {username} already exists")
         check_password_strength(password)
         new_id = conn.execute(insert(USERS).values(
@@ -188,14 +189,14 @@ class Directory:
 
     def get(self, conn, user_id: int) -> Actor:
         """The user with this id, or NotFound."""
-        row = conn.execute(_BY_ID, {"id": user_id}).first() if isinstance(user_id, int) else None
+        row = _BY_ID.first(conn, {"id": user_id}) if isinstance(user_id, int) else None
         if row is None:
             raise NotFound(f"user {user_id} does not exist")
         return actor(row)
 
     def find(self, conn, username: str) -> Actor:
         """The user of that name, or NotFound."""
-        row = conn.execute(_BY_NAME, {"name": username}).first()
+        row = _BY_NAME.first(conn, {"name": username})
         if row is None:
             raise NotFound(f"user {username} does not exist")
         return actor(row)
@@ -208,7 +209,7 @@ class Directory:
 
     def authenticate(self, conn, username: str, password: str) -> Actor | None:
         """The active user whose password matches, else None (same cost either way)."""
-        row = conn.execute(_BY_NAME, {"name": username}).first()
+        row = _BY_NAME.first(conn, {"name": username})
         try:
             self.hasher.verify(row.password_hash if row else self._dummy, password)
         except (VerificationError, InvalidHashError):
@@ -217,7 +218,7 @@ class Directory:
             return None
         if self.hasher.check_needs_rehash(row.password_hash):
             self._store_hash(conn, row.id, self.hash_password(password))
-            row = conn.execute(_BY_ID, {"id": row.id}).first()
+            row = _BY_ID.first(conn, {"id": row.id})
         return actor(row)
 
     def _store_hash(self, conn, user_id: int, password_hash: str) -> None:
@@ -226,7 +227,7 @@ class Directory:
 
     def change_password(self, conn, user: Actor, old: str, new: str) -> Actor:
         """Change one's own password after checking the old one; returns the new actor."""
-        row = conn.execute(_BY_ID, {"id": user.id}).first()
+        row = _BY_ID.first(conn, {"id": user.id})
         try:
             self.hasher.verify(row.password_hash, old)
         except (VerificationError, InvalidHashError):
@@ -268,5 +269,5 @@ class Directory:
         if not isinstance(token, str) or not token:
             return None
         digest = hashlib.sha256(token.encode()).hexdigest()
-        row = conn.execute(_BY_TOKEN, {"digest": digest}).first()
+        row = _BY_TOKEN.first(conn, {"digest": digest})
         return actor(row) if row is not None and row.active else None

@@ -10,13 +10,14 @@ SQLAlchemy.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection
 
 
 class _Compiled:
-    __slots__ = ("sql", "plan", "results", "positional")
+    __slots__ = ("sql", "plan", "results", "positional", "row")
 
     def __init__(self, statement, dialect, keys):
         compiled = statement.compile(dialect=dialect, column_keys=keys)
@@ -36,6 +37,9 @@ class _Compiled:
         self.plan = [(name, base.get(name), processors.get(name)) for name in names]
         self.results = [type_._cached_result_processor(dialect, None)
                         for _key, _name, _objects, type_ in compiled._result_columns]
+        # Rows are tuples with the columns' names (duplicates, as in a join, renamed _N).
+        self.row = namedtuple("Row", [key for key, *_ in compiled._result_columns] or ["_0"],
+                              rename=True)
 
     def parameters(self, params: dict):
         get, values = params.get, []
@@ -48,12 +52,12 @@ class _Compiled:
         return {name: value for (name, _, _), value in zip(self.plan, values)}
 
     def rows(self, cursor) -> list[tuple]:
-        rows = cursor.fetchall()
+        rows, make = cursor.fetchall(), self.row._make
         results = self.results
         if not any(results):
-            return rows
-        return [tuple(process(value) if process else value
-                      for process, value in zip(results, row)) for row in rows]
+            return [make(row) for row in rows]
+        return [make(process(value) if process else value
+                     for process, value in zip(results, row)) for row in rows]
 
 
 class Prepared:

@@ -22,13 +22,18 @@ QUICK = ScriptLimits(time_seconds=0.3)
 TIMED_OUT = "exceeded its time limit of 0.3 s"
 
 
+# An endless script is stopped soon after its budget; the slack is for a busy machine,
+# far below the minutes such a script ran before it had a budget.
+SLACK = 5
+
+
 def stops_in_time(run) -> ScriptError:
-    """``run()`` raises ScriptError for its time limit, at QUICK's budget and within 1 s of it."""
+    """``run()`` raises ScriptError for its time limit, at QUICK's budget, soon after it."""
     started = time.monotonic()
     with pytest.raises(ScriptError, match=TIMED_OUT) as err:
         run()
     elapsed = time.monotonic() - started
-    assert QUICK.time_seconds <= elapsed < QUICK.time_seconds + 1, elapsed
+    assert QUICK.time_seconds <= elapsed < QUICK.time_seconds + SLACK, elapsed
     return err.value
 
 
@@ -100,7 +105,7 @@ def test_time_limit_in_another_thread():
     worker.join(timeout=QUICK.time_seconds + 5)
     assert not worker.is_alive()
     assert outcome["error"] == "script exceeded its time limit of 0.3 s"
-    assert QUICK.time_seconds <= outcome["elapsed"] < QUICK.time_seconds + 1
+    assert QUICK.time_seconds <= outcome["elapsed"] < QUICK.time_seconds + SLACK
 
 
 def test_budget_is_per_evaluation():
@@ -141,7 +146,7 @@ def test_endless_script_task_stops_the_workflow_with_a_script_error():
     started = time.monotonic()
     with pytest.raises(WorkflowTaskException) as err:
         workflow.do_engine_steps()
-    assert time.monotonic() - started < QUICK.time_seconds + 1
+    assert time.monotonic() - started < QUICK.time_seconds + SLACK
     assert isinstance(err.value.__cause__, ScriptError)
     assert str(err.value.__cause__) == "script exceeded its time limit of 0.3 s"
     assert not workflow.is_completed()
