@@ -41,6 +41,7 @@ trap stop TERM INT
 
 supervise_worker &
 supervisor=$!
+# Worker class, threads and keep-alive come from gunicorn.conf.py in this folder.
 "$bin/gunicorn" --workers "${DIXIAN_WORKERS:-2}" --bind "$host:$port" \
   --access-logfile - "webapp:create_app()" &
 web=$!
