@@ -49,9 +49,9 @@ def in_memory(n: int) -> float:
     return n / (time.perf_counter() - began)
 
 
-def setup(url: str):
+def setup(url: str, durability: str = "normal"):
     """A fresh schema with one village/township/county and a user at each level."""
-    eng = build_engine(Settings(database_url=url),
+    eng = build_engine(Settings(database_url=url, durability=durability),
                        password_hasher=PasswordHasher(time_cost=1, memory_cost=1024))
     if eng.database.dialect.name == "postgresql":
         with eng.database.begin() as conn:
@@ -86,9 +86,11 @@ def main(argv=None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--cases", type=int, default=300)
     args.add_argument("--db", default=None, help="database URL (default: a temporary SQLite)")
+    args.add_argument("--durability", choices=["normal", "full"], default="normal",
+                      help="what each commit survives (README: Settings); default normal")
     opts = args.parse_args(argv)
     url = opts.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    eng = setup(url)
+    eng = setup(url, opts.durability)
     in_memory(50)
     persisted(eng, 20)
     base = in_memory(opts.cases)
@@ -98,7 +100,8 @@ def main(argv=None) -> int:
     cold = persisted(eng, max(opts.cases // 3, 20))
     eng.runner.cache.size = size
     dialect = url.split(":")[0]
-    print(f"database:              {dialect}")
+    print(f"database:              {dialect}, durability {opts.durability}, "
+          f"each operation committed on its own")
     print(f"in-memory SpiffWorkflow: {base:8.1f} cases/s")
     print(f"persisted (engine):      {warm:8.1f} cases/s   ratio {warm / base:.2f}x")
     print(f"persisted, no cache:     {cold:8.1f} cases/s   ratio {cold / base:.2f}x")

@@ -27,13 +27,24 @@ def database_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(busy_timeout_ms: int):
+# What a commit survives, per setting (``DIXIAN_DURABILITY``):
+#   normal  a crash of Dixian or of the database server loses nothing committed; a power cut
+#           or an operating-system crash may lose the commits of the last moment (SQLite: WAL
+#           with synchronous=NORMAL; PostgreSQL: synchronous_commit=off, at most about three
+#           times wal_writer_delay, 0.6 s by default). Never a corrupt or half-written database.
+#   full    a commit is on disk when it returns, power cut included (SQLite synchronous=FULL;
+#           PostgreSQL synchronous_commit=on): each commit waits for the disk's flush.
+DURABILITY = ("normal", "full")
+
+
+def _sqlite_pragmas(busy_timeout_ms: int, durability: str):
+    synchronous = "FULL" if durability == "full" else "NORMAL"
+
     def connect(dbapi_connection, _record):
-        # WAL lets readers go on while one writer commits; NORMAL sync is durable across
-        # application crashes (a power cut may lose the last commits, never corrupt).
+        # WAL lets readers go on while one writer commits.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
@@ -52,8 +63,12 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.connection.dbapi_connection.execute("BEGIN")
 
 
-def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000, **kwargs) -> Engine:
-    """A SQLAlchemy engine for ``url``; SQLite gets WAL, a busy timeout and write locks."""
+def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000,
+                durability: str = "normal", **kwargs) -> Engine:
+    """A SQLAlchemy engine for ``url``; SQLite gets WAL, a busy timeout and write locks.
+    ``durability`` is one of ``DURABILITY`` (see there)."""
+    if durability not in DURABILITY:
+        raise ValueError(f"durability must be one of {', '.join(DURABILITY)}, not {durability!r}")
     url = database_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
@@ -62,13 +77,17 @@ def make_engine(url: str = DEFAULT_URL, busy_timeout_ms: int = 30_000, **kwargs)
         # hourly, and a connection the server dropped fails one transaction, after which
         # SQLAlchemy discards the pool's connections.
         kwargs.setdefault("pool_recycle", 3600)
+        if durability == "normal":
+            # Set at connection start-up: no statement, no round trip of its own.
+            kwargs.setdefault("connect_args", {}).setdefault(
+                "options", "-c synchronous_commit=off")
     # JSON columns (audit data, definition sources) written and read by orjson: several
     # times faster than the json module, same JSON.
     kwargs.setdefault("json_serializer", _json_text)
     kwargs.setdefault("json_deserializer", orjson.loads)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms, durability))
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 

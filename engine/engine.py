@@ -151,7 +151,8 @@ def build_engine(settings: Settings | None = None, database: Database | None = N
                  password_hasher: PasswordHasher | None = None) -> Engine:
     """An Engine assembled from settings (default: the environment's)."""
     settings = settings or Settings.from_environment()
-    database = database or make_engine(settings.database_url, settings.busy_timeout_ms)
+    database = database or make_engine(settings.database_url, settings.busy_timeout_ms,
+                                       settings.durability)
     limits = ScriptLimits(settings.script_time_seconds, settings.script_max_items,
                           settings.script_max_int_bits)
     return Engine(settings, database, Registry(settings.definition_cache_size),

@@ -24,6 +24,9 @@ class Settings:
     script_max_items: int = 10_000_000
     script_max_int_bits: int = 100_000
     busy_timeout_ms: int = 30_000
+    # What a commit survives: "normal" (crashes of Dixian or the database server) or "full"
+    # (power cuts too, each commit waiting for the disk); see engine/db.py.
+    durability: str = "normal"
     timer_batch: int = 100
     # Seconds before a timer that failed is tried again: doubled per failure up to the cap.
     timer_retry_seconds: float = 30.0
@@ -35,7 +38,8 @@ class Settings:
             "workflow_cache_size": "DIXIAN_WORKFLOW_CACHE",
             "script_time_seconds": "DIXIAN_SCRIPT_SECONDS",
             "script_max_items": "DIXIAN_SCRIPT_MAX_ITEMS",
-            "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "timer_batch": "DIXIAN_TIMER_BATCH",
+            "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "durability": "DIXIAN_DURABILITY",
+            "timer_batch": "DIXIAN_TIMER_BATCH",
             "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES"}
 
     @classmethod
