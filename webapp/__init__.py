@@ -48,6 +48,13 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)
+    # Only the routes that name a limit are limited, and their decorator checks it when the
+    # route runs: the limiter's hook before every request (and its header hook after it,
+    # rate-limit headers being off) would only find nothing to do, at a cost on every request.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    app.after_request_funcs[None] = [
+        hook for hook in app.after_request_funcs[None]
+        if getattr(hook, "func", None) is not getattr(type(limiter), "_Limiter__inject_headers")]
 
 
 def register_engine(app: Flask) -> None:
