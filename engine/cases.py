@@ -261,9 +261,7 @@ class CaseVerbs:
         now = now or self.clock()
         with self.transaction(write=True) as tx:
             conn = tx.conn
-            case = store.read_case(conn, case_id)
-            if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+            case = _existing_case(conn, case_id)
             if case.status != CaseStatus.RUNNING.value:
                 raise Conflict(f"case {case.id} is already {case.status}")
             policy.require(policy.cancel, actor, case)
@@ -291,9 +289,7 @@ class CaseVerbs:
         now = now or self.clock()
         with self.transaction(write=True) as tx:
             conn = tx.conn
-            case = store.read_case(conn, case_id)
-            if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+            case = _existing_case(conn, case_id)
             item = None
             if item_id is not None:
                 item, _ = store.read_item(conn, item_id, lock=False)
@@ -316,3 +312,11 @@ class CaseVerbs:
             write.save()
             return views.AttachmentView(new_id, case.id, item_id, kind, row["filename"],
                                         detected, row["size"], row["sha256"], actor.id, now)
+
+
+def _existing_case(conn, case_id: int):
+    """The case row, locked for the change; NotFound if there is none."""
+    case = store.read_case(conn, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist")
+    return case
