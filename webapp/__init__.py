@@ -12,6 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_engine(app)
     register_security(app)
+    register_sanitizing(app)
     register_templates(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -62,6 +63,14 @@ def register_security(app: Flask) -> None:
     from . import security
 
     security.init_app(app)
+
+
+def register_sanitizing(app: Flask) -> None:
+    """One input check for every route: sizes, characters, numbers, JSON (before routes
+    are added, so that their ``<int:…>`` ids are bounded)."""
+    from . import sanitize
+
+    sanitize.init_app(app)
 
 
 def register_templates(app: Flask) -> None:

@@ -22,7 +22,8 @@ def safe_next(target: str | None, default: str = "inbox.index") -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
+                and not target.startswith("//") and "\\" not in target \
+                and target.isprintable() and len(target) <= 500:
             return target
     return url_for(default)
 
