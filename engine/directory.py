@@ -189,7 +189,8 @@ class Directory:
 
     def get(self, conn, user_id: int) -> Actor:
         """The user with this id, or NotFound."""
-        row = _BY_ID.first(conn, {"id": user_id}) if isinstance(user_id, int) else None
+        row = _BY_ID.first(conn, {"id": user_id}) if (
+            isinstance(user_id, int) and 0 < user_id < 2 ** 31) else None
         if row is None:
             raise NotFound(f"user {user_id} does not exist")
         return actor(row)
