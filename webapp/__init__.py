@@ -40,15 +40,14 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Attach CSRF protection, the login manager, Babel and the rate limiter."""
+    """Attach CSRF protection, the login manager and Babel."""
     from . import i18n
-    from .extensions import babel, csrf, limiter, login_manager
+    from .extensions import babel, csrf, login_manager
 
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=lambda: "Asia/Shanghai")
-    limiter.init_app(app)
 
 
 def register_engine(app: Flask) -> None:
