@@ -202,3 +202,13 @@ def test_405_carries_allow(client, api):
     assert response.json["error"]
     response = client.put("/login")
     assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+def test_household_form_numbers_past_their_columns(client, auth, unchanged):
+    auth.login()
+    response = client.post("/households/new", data={
+        "head_name": "王五", "id_number": "110101199003074514", "village_code": "360799100001",
+        "members": "1" + "0" * 25, "household_type": "", "income_per_head": "1e13"})
+    assert response.status_code == 400
+    page = response.data.decode()
+    assert page.count("has-error") == 2  # members and income, each next to its field
