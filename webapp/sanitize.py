@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from flask import Flask, Request, current_app, request
@@ -33,8 +34,10 @@ LIMITS = {
     "integer": 2 ** 53 - 1,       # largest JSON integer (exact in every JSON parser)
     "id": 2 ** 31 - 1,            # largest id in a URL (the database's integer)
 }
-# Control characters other than tab, line feed and carriage return, and lone surrogates.
-_BAD = {c for c in range(32) if c not in (9, 10, 13)} | {0x7F}
+# Control characters (other than tab, line feed and carriage return in text), and lone
+# surrogates (JSON's "\ud800" escapes; no database stores them).
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 class BadInput(Exception):
@@ -87,13 +90,9 @@ def check_text(field: str, value: str, limit: int, lines: bool = True) -> None:
     and strings past ``limit``."""
     if len(value) > limit:
         raise BadInput(field, "too_long", limit)
-    for char in value:
-        code = ord(char)
-        if code < 32 or code == 0x7F:
-            if code in _BAD or not lines:
-                raise BadInput(field, "control")
-        elif 0xD800 <= code <= 0xDFFF:
-            raise BadInput(field, "surrogate")
+    found = (_BAD_IN_TEXT if lines else _BAD_IN_LINE).search(value)
+    if found:
+        raise BadInput(field, "surrogate" if found.group() >= "\ud800" else "control")
 
 
 def check_json(value: Any, text_limit: int, field: str = "body") -> None:
@@ -199,7 +198,10 @@ def check_request() -> None:
         return
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         for name, value in request.form.items(multi=True):
+            check_text(name, name, LIMITS["key_chars"], lines=False)
             check_text(name, value, text)
+        for name, upload in request.files.items(multi=True):
+            check_text(name, upload.filename or "", short, lines=False)
     elif request.is_json and request.content_length != 0:
         check_json(request.get_json(), text)
 
