@@ -212,3 +212,13 @@ def test_household_form_numbers_past_their_columns(client, auth, unchanged):
     assert response.status_code == 400
     page = response.data.decode()
     assert page.count("has-error") == 2  # members and income, each next to its field
+
+
+def test_a_handled_item_is_refused_before_its_form_is_validated(api, start, declaration,
+                                                                home_check, eng, user):
+    item = _item(start, declaration)
+    eng.complete(item.id, user("village11"), home_check)
+    checkers = [{"name": str(i)} for i in range(900)]
+    response = api("POST", f"/api/v1/tasks/{item.id}/complete",
+                   {"data": {**home_check, "checkers": checkers}, "case_version": 2})
+    assert response.status_code == 409 and response.json["fields"] == {}
