@@ -140,19 +140,6 @@ class AdminVerbs:
         with self.transaction(write=True) as tx:
             self.directory.set_locale(tx.conn, actor.id, locale)
 
-    def authenticate(self, username: str, password: str, ip: str = "", via: str = "web",
-                     now: datetime | None = None) -> Actor | None:
-        """The account if the password matches; the attempt is audited either way."""
-        now = now or self.clock()
-        with self.transaction(write=True) as tx:
-            user = self.directory.authenticate(tx.conn, username, password)
-            if user is None:
-                audit.append_global(tx.conn, "login_failed", None, now,
-                                    {"username": username[:64], "ip": ip, "via": via})
-            else:
-                audit.append_global(tx.conn, "login", user, now, {"ip": ip, "via": via})
-            return user
-
     def issue_token(self, actor, ip: str = "", now: datetime | None = None) -> str:
         """A new API token for the actor (the old one stops working)."""
         with self.transaction(write=True) as tx:

@@ -59,7 +59,7 @@ class AreaRow:
 
 _ACTOR_COLUMNS = (USERS.c.id, USERS.c.username, USERS.c.display_name, USERS.c.level,
                   USERS.c.area_code, USERS.c.roles, USERS.c.active, USERS.c.locale,
-                  USERS.c.password_hash)
+                  USERS.c.password_hash, USERS.c.session_epoch)
 _BY_ID = Prepared(select(*_ACTOR_COLUMNS).where(USERS.c.id == bindparam("id")))
 _BY_NAME = Prepared(select(*_ACTOR_COLUMNS).where(USERS.c.username == bindparam("name")))
 _BY_TOKEN = Prepared(select(*_ACTOR_COLUMNS).where(
@@ -68,16 +68,17 @@ _AREA = Prepared(select(AREAS.c.code, AREAS.c.name, AREAS.c.level, AREAS.c.paren
                  .where(AREAS.c.code == bindparam("code")))
 
 
-def stamp(password_hash: str) -> str:
-    """A short digest of a password hash: changes whenever the password does."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def stamp(password_hash: str, session_epoch: int = 0) -> str:
+    """A short digest of a password hash and the session epoch: changes whenever the
+    password does and at every log-out."""
+    return hashlib.sha256(f"{password_hash}:{session_epoch}".encode()).hexdigest()[:16]
 
 
 def actor(row) -> Actor:
     """An Actor from a users row."""
     return Actor(row.id, row.username, row.display_name, row.level, row.area_code,
                  tuple(r for r in row.roles.split(",") if r), bool(row.active), row.locale,
-                 stamp(row.password_hash))
+                 stamp(row.password_hash, row.session_epoch))
 
 
 def level_of_code(code: str) -> Level:
@@ -189,7 +190,8 @@ class Directory:
 
     def get(self, conn, user_id: int) -> Actor:
         """The user with this id, or NotFound."""
-        row = _BY_ID.first(conn, {"id": user_id}) if isinstance(user_id, int) else None
+        row = _BY_ID.first(conn, {"id": user_id}) if (
+            isinstance(user_id, int) and 0 < user_id < 2 ** 31) else None
         if row is None:
             raise NotFound(f"user {user_id} does not exist")
         return actor(row)
@@ -217,13 +219,16 @@ class Directory:
         if row is None or not row.active:
             return None
         if self.hasher.check_needs_rehash(row.password_hash):
-            self._store_hash(conn, row.id, self.hash_password(password))
+            self._store_hash(conn, row.id, self.hash_password(password), rehash=True)
             row = _BY_ID.first(conn, {"id": row.id})
         return actor(row)
 
-    def _store_hash(self, conn, user_id: int, password_hash: str) -> None:
-        conn.execute(update(USERS).where(USERS.c.id == user_id).values(
-            password_hash=password_hash))
+    def _store_hash(self, conn, user_id: int, password_hash: str, rehash: bool = False
+                    ) -> None:
+        # A new password ends the API token too (not a rehash of the same password).
+        values = {"password_hash": password_hash} if rehash else {
+            "password_hash": password_hash, "api_token_hash": None}
+        conn.execute(update(USERS).where(USERS.c.id == user_id).values(**values))
 
     def change_password(self, conn, user: Actor, old: str, new: str) -> Actor:
         """Change one's own password after checking the old one; returns the new actor."""
@@ -244,9 +249,10 @@ class Directory:
         return self.get(conn, user_id)
 
     def set_active(self, conn, user_id: int, active: bool) -> Actor:
-        """Activate or deactivate an account."""
+        """Activate or deactivate an account (deactivation ends its API token)."""
         self.get(conn, user_id)
-        conn.execute(update(USERS).where(USERS.c.id == user_id).values(active=active))
+        values = {"active": True} if active else {"active": False, "api_token_hash": None}
+        conn.execute(update(USERS).where(USERS.c.id == user_id).values(**values))
         return self.get(conn, user_id)
 
     def set_locale(self, conn, user_id: int, locale: str) -> None:

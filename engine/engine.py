@@ -23,6 +23,7 @@ from .cases import CaseVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
 from .directory import Directory
+from .logins import LoginVerbs
 from .errors import DixianError
 from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
@@ -36,7 +37,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs):
+             ProjectVerbs, LoginVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

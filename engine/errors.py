@@ -53,3 +53,13 @@ class PaymentRefused(InvalidData):
     def __init__(self, message, rule: str, values: dict | None = None):
         super().__init__(message, {"amount": rule})
         self.rule, self.values = rule, values or {}
+
+
+class LoginRefused(DixianError):
+    """No password check now: too many attempts from this address (``reason`` "rate") or
+    the account is locked after failed log-ins (``reason`` "locked"); ``retry_after`` in
+    seconds."""
+
+    def __init__(self, message, reason: str, retry_after: int):
+        super().__init__(message)
+        self.reason, self.retry_after = reason, retry_after

@@ -81,6 +81,52 @@ MESSAGES = {
 }
 
 
+# Bounds every form gets where its schema sets none: no string, list or number without a
+# limit reaches the validator (``uniqueItems`` on a long list of objects is quadratic) or
+# the database (PostgreSQL refuses integers past 64 bits).
+DEFAULT_BOUNDS = {"string": {"maxLength": 2_000}, "array": {"maxItems": 100},
+                  "integer": {"minimum": -(2 ** 53 - 1), "maximum": 2 ** 53 - 1},
+                  "number": {"minimum": -1e15, "maximum": 1e15}}
+
+
+def bounded(schema):
+    """The schema with ``DEFAULT_BOUNDS`` filled in on every typed subschema (in place)."""
+    if isinstance(schema, list):
+        for item in schema:
+            bounded(item)
+    elif isinstance(schema, dict):
+        kinds = schema.get("type")
+        for kind in kinds if isinstance(kinds, list) else [kinds]:
+            for key, value in DEFAULT_BOUNDS.get(kind, {}).items():
+                schema.setdefault(key, value)
+        for key, value in schema.items():
+            if key in ("properties", "$defs", "patternProperties"):
+                for sub in value.values() if isinstance(value, dict) else []:
+                    bounded(sub)
+            elif key in ("items", "prefixItems", "allOf", "anyOf", "oneOf", "not", "if",
+                         "then", "else", "additionalProperties", "contains"):
+                bounded(value)
+    return schema
+
+
+def _oversized(schema: dict, data, path: str = "") -> dict[str, tuple[str, int]]:
+    """Lists longer than the schema allows, found without the full validator (whose
+    ``uniqueItems`` costs the square of a list's length)."""
+    found = {}
+    if isinstance(data, dict) and isinstance(schema.get("properties"), dict):
+        for name, value in data.items():
+            sub = schema["properties"].get(name)
+            if isinstance(sub, dict):
+                found.update(_oversized(sub, value, f"{path}.{name}" if path else name))
+    elif isinstance(data, list):
+        if isinstance(schema.get("maxItems"), int) and len(data) > schema["maxItems"]:
+            return {path or "_": ("maxItems", schema["maxItems"])}
+        if isinstance(schema.get("items"), dict):
+            for index, value in enumerate(data):
+                found.update(_oversized(schema["items"], value, f"{path}.{index}"))
+    return found
+
+
 def load(ref: str, text: str) -> dict:
     """Parse and check one form file; InvalidDefinition names the file on any problem."""
     try:
@@ -94,6 +140,7 @@ def load(ref: str, text: str) -> dict:
     except SchemaError as err:
         raise InvalidDefinition(f"forms/{ref}: not a valid JSON Schema: {err.message}") from None
     form.setdefault("ui", {})
+    bounded(form["schema"])
     return form
 
 
@@ -111,6 +158,9 @@ def _field(error) -> str:
 def errors_of(form: dict, data: dict, today: date, locale: str = "zh_CN") -> dict[str, str]:
     """Field path → message for everything wrong with ``data``; empty when valid."""
     texts = MESSAGES.get(locale, MESSAGES["zh_CN"])
+    oversized = _oversized(form["schema"], data)
+    if oversized:  # refused before the validator spends time on it
+        return {k: texts[kind].format(limit=limit) for k, (kind, limit) in oversized.items()}
     validator = Draft202012Validator(form["schema"], format_checker=checker(today))
     found: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):

@@ -145,7 +145,8 @@ _ALLOCATED_TO = select(func.coalesce(func.sum(ALLOCATIONS.c.amount), 0)).where(
 def release_row(conn, release_id, lock: bool = False):
     """A release's row (locked if asked), or NotFound."""
     found = conn.execute(_RELEASE.with_for_update() if lock else _RELEASE,
-                         {"id": release_id}).first() if isinstance(release_id, int) else None
+                         {"id": release_id}).first() if (
+        isinstance(release_id, int) and 0 < release_id < 2 ** 31) else None
     if found is None:
         raise NotFound(f"fund release {release_id} does not exist")
     return found

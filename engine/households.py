@@ -17,6 +17,11 @@ ID_PROBLEMS = {"length": "must have 18 characters", "characters": "must be 17 di
                "digit or X", "birthdate": "has an impossible birth date",
                "checksum": "has a wrong check digit"}
 _BY_ID = select(HOUSEHOLDS).where(HOUSEHOLDS.c.id == bindparam("id"))
+# What the columns hold: longer text is refused here (PostgreSQL would fail, SQLite would
+# store it silently).
+TEXT_LIMITS = {"head_name": 50, "household_type": 20, "phone": 20}
+MAX_MEMBERS = 100
+MAX_INCOME = 9_999_999_999.99  # Numeric(12, 2)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,17 @@ def add(conn, actor, head_name: str, id_number: str, village_code: str, members:
         errors["id_number"] = f"ID number {ID_PROBLEMS[problem]}"
     if isinstance(members, bool) or not isinstance(members, int) or members < 1:
         errors["members"] = "must be at least 1"
+    elif members > MAX_MEMBERS:
+        errors["members"] = f"must be at most {MAX_MEMBERS}"
+    for name, value in (("head_name", head_name), ("household_type", household_type),
+                        ("phone", phone)):
+        if not isinstance(value, str):
+            errors[name] = "must be text"
+        elif len(value.strip()) > TEXT_LIMITS[name]:
+            errors[name] = f"at most {TEXT_LIMITS[name]} characters"
+    if income_per_head is not None and not (isinstance(income_per_head, (int, float))
+                                            and abs(income_per_head) <= MAX_INCOME):
+        errors["income_per_head"] = f"must be a number of at most {MAX_INCOME:.2f}"
     if errors:
         raise InvalidData("invalid household: " + "; ".join(f"{k}: {v}" for k, v in
                                                              errors.items()), errors)
@@ -86,8 +102,8 @@ def add(conn, actor, head_name: str, id_number: str, village_code: str, members:
         raise Conflict("a household with this ID number is already registered")
     new_id = conn.execute(insert(HOUSEHOLDS).values(
         head_name=head_name.strip(), id_number=id_number, members=members,
-        village_code=village_code, household_type=household_type,
-        income_per_head=income_per_head, phone=phone, created_at=now or datetime.now()
+        village_code=village_code, household_type=household_type.strip(),
+        income_per_head=income_per_head, phone=phone.strip(), created_at=now or datetime.now()
     ).returning(HOUSEHOLDS.c.id)).scalar_one()
     return find(conn, new_id)
 

@@ -93,10 +93,28 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # Failed log-ins in a row, and the lock they put on the account (an admin lifts it).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[Optional[datetime]]
+    # Raised at log-out: the sessions opened before it end (their id carries the epoch).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def has_role(self, role: str) -> bool:
         """Whether the comma-separated roles include ``role``."""
         return role in self.roles.split(",")
+
+
+class LoginAttempt(Base):
+    """One password check (log-in form or API token request), for the rate limit that all
+    workers share."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_ip_at", "ip", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(45))
+    username: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class DefinitionVersion(Base):

@@ -32,6 +32,9 @@ class Settings:
     timer_retry_seconds: float = 30.0
     timer_retry_cap_seconds: float = 3600.0
     upload_max_bytes: int = 10 * 1024 * 1024
+    # Wrong passwords in a row that lock an account, and for how long.
+    lockout_failures: int = 10
+    lockout_minutes: int = 15
 
     _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
             "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
@@ -40,7 +43,9 @@ class Settings:
             "script_max_items": "DIXIAN_SCRIPT_MAX_ITEMS",
             "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "durability": "DIXIAN_DURABILITY",
             "timer_batch": "DIXIAN_TIMER_BATCH",
-            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES"}
+            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES",
+            "lockout_failures": "DIXIAN_LOCKOUT_FAILURES",
+            "lockout_minutes": "DIXIAN_LOCKOUT_MINUTES"}
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":

@@ -12,6 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_engine(app)
     register_security(app)
+    register_sanitizing(app)
     register_templates(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,22 +40,14 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Attach CSRF protection, the login manager, Babel and the rate limiter."""
+    """Attach CSRF protection, the login manager and Babel."""
     from . import i18n
-    from .extensions import babel, csrf, limiter, login_manager
+    from .extensions import babel, csrf, login_manager
 
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=lambda: "Asia/Shanghai")
-    limiter.init_app(app)
-    # Only the routes that name a limit are limited, and their decorator checks it when the
-    # route runs: the limiter's hook before every request (and its header hook after it,
-    # rate-limit headers being off) would only find nothing to do, at a cost on every request.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
-    app.after_request_funcs[None] = [
-        hook for hook in app.after_request_funcs[None]
-        if getattr(hook, "func", None) is not getattr(type(limiter), "_Limiter__inject_headers")]
 
 
 def register_engine(app: Flask) -> None:
@@ -69,6 +62,14 @@ def register_security(app: Flask) -> None:
     from . import security
 
     security.init_app(app)
+
+
+def register_sanitizing(app: Flask) -> None:
+    """One input check for every route: sizes, characters, numbers, JSON (before routes
+    are added, so that their ``<int:…>`` ids are bounded)."""
+    from . import sanitize
+
+    sanitize.init_app(app)
 
 
 def register_templates(app: Flask) -> None:

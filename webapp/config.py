@@ -47,7 +47,6 @@ def from_environment(instance_path: str, root_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("DIXIAN_SECURE_COOKIES", False),
         "LOGIN_RATE_LIMIT": os.environ.get("DIXIAN_LOGIN_RATE_LIMIT", "10/minute"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("DIXIAN_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("DIXIAN_RATELIMIT_ENABLED", True),
         "PROXY_FIX": int(os.environ.get("DIXIAN_PROXY_FIX", 0)),
         "NODE_MODULES": os.environ.get("DIXIAN_NODE_MODULES",

@@ -69,10 +69,16 @@ def area_name(code: str) -> str:
     return known[code]
 
 
+MAX_PAGE = 1_000_000  # past every list's end, and inside every database's integer
+
+
 def page_arg() -> int:
-    """The ``page`` query argument: 1 unless a positive number is given."""
+    """The ``page`` query argument: 1 unless a positive number is given (at most
+    ``MAX_PAGE``, an empty page)."""
     page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() else 1
+    if not page.isascii() or not page.isdigit():
+        return 1
+    return min(max(int(page[:9]) if len(page) <= 9 else MAX_PAGE, 1), MAX_PAGE)
 
 
 def stale_message() -> str:

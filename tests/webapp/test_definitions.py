@@ -182,3 +182,22 @@ def test_editor_assets_are_served_from_node_modules(client):
     for url in ("/vendor/bpmn-js-i18n/package.json", "/vendor/@bpmn-io/other/dist/x.js",
                 "/vendor/@bpmn-io/properties-panel/package.json"):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_editor_takes_whole_files_past_the_usual_text_limit(client, auth):
+    """The editor's routes take files of up to 2 MiB (the layer's usual limit is 10,000
+    characters a string): the identification process, 47 KB, validates."""
+    auth.login("admin")
+    text = (ROOT / "workflows" / "monitoring_identification.bpmn").read_text(encoding="utf-8")
+    assert len(text) > 10_000
+    forms = {p.relative_to(ROOT / "forms").as_posix(): p.read_text(encoding="utf-8")
+             for p in (ROOT / "forms").rglob("*.json")}
+    dmn = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "workflows").glob("*.dmn")}
+    body = {"files": {"bpmn": {"monitoring_identification.bpmn": text}, "dmn": dmn,
+                      "forms": forms}}
+    response = client.post("/api/v1/definitions/monitoring_identification/validate", json=body)
+    assert response.status_code == 200, response.json
+    # Elsewhere the same string is refused.
+    refused = client.post("/api/v1/households", json={"head_name": text, "id_number": "x",
+                                                      "village_code": "1"})
+    assert refused.status_code == 400 and "head_name" in refused.json["fields"]

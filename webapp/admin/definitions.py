@@ -20,6 +20,7 @@ from ..auth import rule_required
 from ..handlers import me, write
 from ..i18n import locale_name
 from ..inbox.forms import ActionForm
+from ..sanitize import MIB, limits
 from ..transaction import engine
 from . import bp
 
@@ -181,6 +182,7 @@ def migrate(key: str):
 
 
 @bp.route("/forms/preview", methods=["POST"])
+@limits(body=2 * MIB)  # one form file
 @rule_required("edit_definitions")
 def form_preview():
     """The form as a task page renders it, from the editor's JSON text (an HTML fragment)."""

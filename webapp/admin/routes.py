@@ -32,7 +32,8 @@ def users():
     """All accounts."""
     return render_template("admin/users.html", users=engine().users(),
                            areas={a.code: a.name for a in engine().areas()},
-                           action=ActionForm(), reset=ResetPasswordForm())
+                           locked=engine().locked_users(), action=ActionForm(),
+                           reset=ResetPasswordForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -71,6 +72,16 @@ def toggle_active(user_id: int):
                      actor=me())
         flash(_("User %(name)s is now active.", name=user.username) if user.active else
               _("User %(name)s is deactivated.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@rule_required("administer")
+def unlock(user_id: int):
+    """Lift the log-in lock that failed log-ins put on an account."""
+    if ActionForm().validate_on_submit():
+        user = write(engine().unlock_user, user_id, me())
+        flash(_("User %(name)s is unlocked.", name=user.username), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -106,7 +106,11 @@ def _csrf(err: CSRFError):
 
 @bp.errorhandler(HTTPException)
 def _http(err: HTTPException):
-    return error(err.code or 500, err.description or err.name)
+    response, status = error(err.code or 500, err.description or err.name)
+    for name, value in err.get_headers():  # Allow on 405, Retry-After on 429
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status
 
 
 from . import definitions, projects, routes  # noqa: E402,F401

@@ -10,12 +10,15 @@ from engine import DefinitionDiff, DraftView, InvalidDefinition, MigrationReport
 from engine.errors import InvalidData
 
 from .. import handlers
+from ..sanitize import MIB, limits
 from ..transaction import engine
 from . import ApiError, bp, error
 from .routes import _body, _check
 from .serialize import when
 
 LEVELS = ("village", "township", "county")
+# The editor sends whole BPMN, DMN and form files (2 MiB a file, 8 MiB a version, escaped).
+EDITOR_LIMITS = limits(body=17 * MIB, text=2 * MIB)
 
 
 @bp.errorhandler(InvalidDefinition)
@@ -99,6 +102,7 @@ def get_draft(key: str):
 
 
 @bp.route("/definitions/<key>/draft", methods=["PUT"])
+@EDITOR_LIMITS
 def put_draft(key: str):
     """Save the editor's files as the draft; 409 when a colleague saved since ``revision``."""
     body = _body()
@@ -121,6 +125,7 @@ def delete_draft(key: str):
 
 
 @bp.route("/definitions/<key>/validate", methods=["POST"])
+@EDITOR_LIMITS
 def validate(key: str):
     """Check the files as deploy would, writing nothing; 422 names the file and element."""
     files, level = _files_and_level(_body())
@@ -131,6 +136,7 @@ def validate(key: str):
 
 
 @bp.route("/definitions/<key>/versions", methods=["POST"])
+@EDITOR_LIMITS
 def deploy(key: str):
     """Deploy the files as the next version; the draft goes. 422 names file and element."""
     body = _body()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 from . import openapi_projects
+from .openapi_limits import limited
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": ["string", "null"], "format": "date-time"}
@@ -84,13 +85,16 @@ SCHEMAS = {
     "NewHousehold": {
         "type": "object", "required": ["head_name", "id_number", "village_code"],
         "properties": {
-            "head_name": {"type": "string"},
-            "id_number": {"type": "string", "description": "18-character resident ID"},
-            "village_code": {"type": "string", "description": "12-digit village code"},
-            "members": {"type": "integer", "minimum": 1, "default": 1},
-            "household_type": {"type": "string"},
-            "income_per_head": {"type": ["number", "null"]},
-            "phone": {"type": "string"}}},
+            "head_name": {"type": "string", "minLength": 1, "maxLength": 50},
+            "id_number": {"type": "string", "description": "18-character resident ID",
+                          "minLength": 18, "maxLength": 18},
+            "village_code": {"type": "string", "description": "12-digit village code",
+                             "maxLength": 12},
+            "members": {"type": "integer", "minimum": 1, "maximum": 100, "default": 1},
+            "household_type": {"type": "string", "maxLength": 20},
+            "income_per_head": {"type": ["number", "null"], "minimum": -9999999999.99,
+                                "maximum": 9999999999.99},
+            "phone": {"type": "string", "maxLength": 20}}},
     "CaseBrief": {
         "type": "object",
         "required": ["id", "process_key", "title", "status", "deadline", "overdue", "version"],
@@ -149,6 +153,7 @@ RESPONSES = {
         (403, "Not allowed for this user (level, area, role or claim)"),
         (404, "No such item, case, household or process"),
         (409, "Stale case version, item already handled, or duplicate"),
+        (413, "Request body larger than the limit"),
         (422, "Invalid data: `fields` maps each field to its message"),
         (429, "Too many attempts")]}
 
@@ -162,8 +167,9 @@ PATHS = {
             "summary": "Exchange user name and password for an API token (rate-limited)",
             "description": "Issuing a token replaces the user's previous token.",
             "requestBody": _body({"type": "object", "required": ["username", "password"],
-                                  "properties": {"username": {"type": "string"},
-                                                 "password": {"type": "string"}}},
+                                  "properties": {
+                                      "username": {"type": "string", "maxLength": 64},
+                                      "password": {"type": "string", "maxLength": 1000}}},
                                  "Credentials"),
             "responses": {"201": _json({"type": "object", "required": ["token", "user"],
                                         "properties": {"token": {"type": "string"},
@@ -350,6 +356,9 @@ _DOCUMENT = {
             "bearer": {"type": "http", "scheme": "bearer"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
 }
+
+
+_DOCUMENT = limited(_DOCUMENT)
 
 
 def document() -> dict:

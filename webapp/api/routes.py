@@ -5,15 +5,14 @@ from flask import current_app, g, jsonify, request
 from flask_wtf.csrf import generate_csrf
 
 from engine import INBOX_VIEWS
-from engine.errors import InvalidData, NotFound
+from engine.errors import InvalidData, LoginRefused, NotFound
 
 from .. import handlers
-from ..auth import login_rate_limit
-from ..extensions import limiter
+from ..auth import authenticate
 from ..helpers import page_arg
 from ..i18n import locale_name
 from ..transaction import engine
-from . import ApiError, bp
+from . import ApiError, bp, error
 from . import serialize as js
 from .openapi import document
 
@@ -51,18 +50,21 @@ def openapi():
 
 
 @bp.route("/tokens", methods=["POST"])
-@limiter.limit(login_rate_limit)
 def issue_token():
     """Exchange a user name and password for a new API token (replaces the old one)."""
     body = _body()
     username, password = body.get("username"), body.get("password")
     _check({k: "required" for k in ("username", "password")
             if not isinstance(body.get(k), str)})
-    ip = request.remote_addr or ""
-    actor = handlers.write(engine().authenticate, username.strip(), password, ip, "api")
+    try:
+        actor = authenticate(username.strip(), password, "api")
+    except LoginRefused as err:
+        response, status = error(429, str(err))
+        response.headers["Retry-After"] = str(err.retry_after)
+        return response, status
     if actor is None:
         raise ApiError(401, "wrong user name or password")
-    token = handlers.write(engine().issue_token, actor, ip)
+    token = handlers.write(engine().issue_token, actor, request.remote_addr or "")
     return jsonify(token=token, user=js.user(actor)), 201
 
 

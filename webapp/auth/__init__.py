@@ -43,6 +43,28 @@ def login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def login_per_minute() -> int | None:
+    """Password checks allowed per address and minute (both doors together), counted in the
+    database so that all workers share them; None when rate limits are off."""
+    from limits import parse
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return None
+    item = parse(login_rate_limit())
+    return max(1, round(item.amount * 60 / item.get_expiry()))
+
+
+def authenticate(username: str, password: str, via: str):
+    """Check a password (committing the audited attempt); LoginRefused when throttled."""
+    from flask import request
+
+    from ..handlers import write
+    from ..transaction import engine
+
+    return write(engine().authenticate, username, password, request.remote_addr or "", via,
+                 per_minute=login_per_minute())
+
+
 def rule_required(rule: str):
     """Pages for users the engine's policy rule ``rule`` allows (``administer``,
     ``work_queue``): others get 403 and anonymous users the login page. The engine still

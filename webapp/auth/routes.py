@@ -7,13 +7,12 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from engine.errors import InvalidData
+from engine.errors import InvalidData, LoginRefused
 
-from ..extensions import limiter
 from ..handlers import me, write
 from ..inbox.forms import ActionForm
 from ..transaction import engine
-from . import CurrentUser, bp, current_engine_user, login_rate_limit
+from . import CurrentUser, authenticate, bp, current_engine_user
 from .forms import LanguageForm, LoginForm, PasswordForm
 
 
@@ -22,13 +21,13 @@ def safe_next(target: str | None, default: str = "inbox.index") -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
+                and not target.startswith("//") and "\\" not in target \
+                and target.isprintable() and len(target) <= 500:
             return target
     return url_for(default)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
 def login():
     """Show the login form; check the password and start a session."""
     if current_engine_user() is not None:
@@ -38,8 +37,14 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         # The attempt is audited either way: commit the failed one too.
-        actor = write(engine().authenticate, form.username.data.strip(), form.password.data,
-                      request.remote_addr or "", "web")
+        try:
+            actor = authenticate(form.username.data.strip(), form.password.data, "web")
+        except LoginRefused as err:
+            flash(_("Too many failed log-ins: this account is locked for now. Try again "
+                    "later or ask an administrator to unlock it.") if err.reason == "locked"
+                  else _("Too many attempts. Please wait a minute and try again."), "error")
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(err.retry_after)}
         if actor is None:
             flash(_("Wrong user name or password."), "error")
             return render_template("auth/login.html", form=form), 401
@@ -54,7 +59,8 @@ def login():
 @login_required
 def logout():
     """End the session (POST, so that a link elsewhere cannot log the user out)."""
-    write(engine().record, "logout", me(), {"ip": request.remote_addr or ""})
+    # Server-side: the session epoch rises, so a copy of this cookie no longer works.
+    write(engine().end_sessions, me(), request.remote_addr or "")
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

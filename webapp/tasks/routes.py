@@ -57,7 +57,7 @@ def complete(item_id: int):
     """Hand the typed form data to the engine, which checks access and state, then validates
     it; nothing is saved on error and the page shows what the user typed."""
     version = request.form.get("case_version", "")
-    if not version.isdigit():
+    if not (version.isascii() and version.isdigit() and len(version) <= 9):
         abort(400)
     view = handlers.task(item_id)
     data, raw = schema_forms.read(view.form, request.form) if view.form else ({}, {})
