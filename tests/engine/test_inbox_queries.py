@@ -128,3 +128,16 @@ def test_each_inbox_statement_range_scans_its_index(eng, queue, username):
                 # the queue views choose their page from the index alone
                 assert f"COVERING INDEX {index} {key}" in plan or (
                     name == "done" and f"INDEX {index} {key}" in plan), (name, plan)
+
+
+def test_the_done_count_stops_past_its_limit_and_the_tab_says_more(eng, queue, monkeypatch):
+    monkeypatch.setattr(views, "DONE_COUNT_LIMIT", 3)
+    township = queue["township1"]
+    with eng.transaction(write=False) as tx:
+        done = len(tx.conn.execute(earlier_query(township, "done", NOW)).all())
+    assert done > 4
+    assert eng.counts(township, NOW)["done"] == 4  # the limit + 1: "more than 3"
+    village = queue["village12"]
+    with eng.transaction(write=False) as tx:
+        few = len(tx.conn.execute(earlier_query(village, "done", NOW)).all())
+    assert eng.counts(village, NOW)["done"] == min(few, 4)
