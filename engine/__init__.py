@@ -35,14 +35,15 @@ from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
 from .settings import Settings
 from .timers import Sweep
-from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
+from .views import (DONE_COUNT_LIMIT, INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView,
+                    TrailEntry)
 
 __all__ = [
     "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief",
     "CaseMigration", "CaseStatus", "CaseView", "Change", "Completed", "Conflict", "DayKind",
     "DefinitionDiff", "DiagramView", "DixianError", "DraftView", "ElementDiff", "Engine",
     "Fact", "FileDiff", "Forbidden", "HouseholdRow", "MigrationReport", "ProcessVersions",
-    "VersionSummary", "INBOX_VIEWS", "InboxPage", "InvalidData",
+    "VersionSummary", "DONE_COUNT_LIMIT", "INBOX_VIEWS", "InboxPage", "InvalidData",
     "InvalidDefinition", "ItemStatus", "ItemView", "Level", "NotFound", "ParsedDefinition",
     "Procedure", "ScriptError", "Settings", "Started", "StepInfo", "Subject", "Sweep",
     "TIMEZONE", "TaskView", "TrailEntry", "Verification", "VersionRow", "build_engine",

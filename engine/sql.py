@@ -139,3 +139,20 @@ def pipeline(conn):
             yield
     else:
         yield
+
+
+def explain(conn, statement, analyze: bool = False) -> list[str]:
+    """The database's plan for a statement, one line per step (SQLite's EXPLAIN QUERY PLAN,
+    PostgreSQL's EXPLAIN): the benchmarks print it and tests check which indexes it uses.
+    ``analyze``: on PostgreSQL, run it and show the rows, pages and time of each step."""
+    compiled = Prepared(statement).compiled(conn.dialect)
+    cursor = dbapi_of(conn).cursor()
+    if conn.dialect.name == "sqlite":
+        cursor.execute("EXPLAIN QUERY PLAN " + compiled.sql, compiled.parameters({}))
+        lines = [row[-1] for row in cursor.fetchall()]
+    else:
+        cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if analyze else "EXPLAIN ")
+                       + compiled.sql, compiled.parameters({}))
+        lines = [row[0] for row in cursor.fetchall()]
+    cursor.close()
+    return lines

@@ -23,12 +23,14 @@ from .store import CaseWrite
 
 log = logging.getLogger(__name__)
 TIMERS = Timer.__table__
-_DUE = select(TIMERS.c.id, TIMERS.c.case_id).where(
+# The due rows, whole: a case's rows are fired as this read found them, without reading
+# them again under the case's lock (they cannot change meanwhile: SQLite has one writer, and
+# on PostgreSQL this read locks them).
+_DUE_ROWS = select(TIMERS).where(
     TIMERS.c.fired_at.is_(None), TIMERS.c.fire_at < bindparam("now")).order_by(
     TIMERS.c.fire_at, TIMERS.c.id).limit(bindparam("limit"))
-_PENDING_OF_CASE = select(TIMERS).where(
-    TIMERS.c.case_id == bindparam("case_id"), TIMERS.c.fired_at.is_(None),
-    TIMERS.c.fire_at < bindparam("now")).order_by(TIMERS.c.fire_at, TIMERS.c.id)
+_DUE = {"sqlite": Prepared(_DUE_ROWS),
+        "postgresql": Prepared(_DUE_ROWS.with_for_update(skip_locked=True, of=TIMERS))}
 MARK_FIRED = Prepared(update(TIMERS).where(TIMERS.c.id == bindparam("timer_id"),
                                   TIMERS.c.fired_at.is_(None)).values(fired_at=bindparam("now")))
 _RETRY = update(TIMERS).where(TIMERS.c.id.in_(bindparam("ids", expanding=True))).values(
@@ -61,15 +63,14 @@ class TimerVerbs:
         sweep = Sweep()
         with self.transaction(write=True) as tx:
             conn = tx.conn
-            due = _DUE.with_for_update(skip_locked=True, of=TIMERS) \
-                if tx.dialect == "postgresql" else _DUE
-            cases: dict[int, list[int]] = {}
-            for row in conn.execute(due, {"now": now, "limit": limit}):
-                cases.setdefault(row.case_id, []).append(row.id)
-            for case_id, ids in cases.items():
+            cases: dict[int, list] = {}
+            for row in _DUE[tx.dialect].all(conn, {"now": now, "limit": limit}):
+                cases.setdefault(row.case_id, []).append(row)
+            for case_id, rows in cases.items():
+                ids = [row.id for row in rows]
                 try:
                     with tx.savepoint():
-                        fired = self._fire_case(tx, case_id, now)
+                        fired = self._fire_case(tx, case_id, rows, now)
                     sweep.fired += fired
                     sweep.skipped += len(ids) - fired
                 except Exception as err:  # one case's failure must not stop the sweep
@@ -87,16 +88,15 @@ class TimerVerbs:
         conn.execute(_RETRY, {"ids": ids, "fire_at": now + timedelta(seconds=delay),
                               "error": message[:2000]})
 
-    def _fire_case(self, tx, case_id: int, now: datetime) -> int:
-        """Fire the due rows of one case; how many fired (0 if another holds the case or it
-        has ended; the rest count as skipped)."""
+    def _fire_case(self, tx, case_id: int, rows: list, now: datetime) -> int:
+        """Fire these due rows of one case; how many fired (0 if another holds the case or
+        it has ended; the rest count as skipped)."""
         conn = tx.conn
         lock = store.LOCK_CASE_SKIP if tx.dialect == "postgresql" else store.LOCK_CASE
         found = lock.first(conn, {"case_id": case_id})
         if found is None:
             return 0
         case = store.CaseRow(*found)
-        rows = conn.execute(_PENDING_OF_CASE, {"case_id": case_id, "now": now}).all()
         write = CaseWrite(conn, case, now)
         if case.status != CaseStatus.RUNNING.value:
             for row in rows:  # nothing left to fire for a closed case

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case as when, func, select
+from sqlalchemy import and_, bindparam, case as when, func, literal_column, select
 
 from . import audit, policy
 from .calendar import TIMEZONE
@@ -160,15 +160,20 @@ def end_of_today(now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
+# The literal (not a parameter) lets both planners use the partial index of open items.
+IS_OPEN = ITEMS.c.status == literal_column(f"'{ItemStatus.OPEN.value}'")
+
+
 def _inbox_query(actor, view: str, now: datetime, area: str = "", process: str = ""):
-    columns = (*ITEMS.c, CASES.c.title.label("case_title"), CASES.c.process_key)
-    joined = ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)
+    """The statement of one inbox page (without limit and offset). Work item columns only:
+    the cases' titles are read for the page's rows alone, unless an area or process filter
+    needs the case."""
     if view == "done":
-        return select(*columns).select_from(joined).where(
-            ITEMS.c.completed_by == actor.id).order_by(ITEMS.c.completed_at.desc(),
-                                                       ITEMS.c.id.desc())
-    query = select(*columns).select_from(joined).where(
-        ITEMS.c.status == ItemStatus.OPEN.value, policy.item_filter(actor))
+        return select(ITEMS).where(ITEMS.c.completed_by == actor.id).order_by(
+            ITEMS.c.completed_at.desc(), ITEMS.c.id.desc())
+    query = select(ITEMS).where(IS_OPEN, policy.item_filter(actor))
+    if area or process:
+        query = query.join(CASES, CASES.c.id == ITEMS.c.case_id)
     if area:
         query = query.where(policy.prefix_range(CASES.c.area_code, area))
     if process:
@@ -181,9 +186,21 @@ def _inbox_query(actor, view: str, now: datetime, area: str = "", process: str =
         query = query.where(ITEMS.c.due_at < now)
     elif view == "today":
         query = query.where(ITEMS.c.due_at >= now, ITEMS.c.due_at < end_of_today(now))
-    overdue_first = when((ITEMS.c.due_at < now, 0), else_=1)
-    no_due_last = when((ITEMS.c.due_at.is_(None), 1), else_=0)
-    return query.order_by(overdue_first, no_due_last, ITEMS.c.due_at, ITEMS.c.id)
+    return query.order_by(*_QUEUE_ORDER)
+
+
+# By due time, items without one last: overdue items come first, being due earliest.
+_QUEUE_ORDER = (when((ITEMS.c.due_at.is_(None), 1), else_=0), ITEMS.c.due_at, ITEMS.c.id)
+
+
+def _page(query, view: str, size: int, offset: int):
+    """The page's rows: for the queue views, chosen from the open-items index alone, then
+    read in full (a county's queue holds thousands of open items; a page, 25)."""
+    query = query.limit(size).offset(offset)
+    if view == "done":
+        return query
+    chosen = query.with_only_columns(ITEMS.c.id).scalar_subquery()
+    return select(ITEMS).where(ITEMS.c.id.in_(chosen)).order_by(*_QUEUE_ORDER)
 
 
 def inbox(conn, actor, view: str, now: datetime, page: int = 1, size: int = 25,
@@ -195,31 +212,52 @@ def inbox(conn, actor, view: str, now: datetime, page: int = 1, size: int = 25,
                           {"view": "invalid"})
     if not policy.allowed(policy.work_queue, actor):
         return InboxPage(view, page, size, [], False, {})
-    rows = conn.execute(_inbox_query(actor, view, now, area, process).limit(size + 1)
-                        .offset((page - 1) * size)).all()
-    titles = {r.case_id: (r.case_title, r.process_key) for r in rows}
-    items = item_views(conn, [item_row(r) for r in rows[:size]], now, titles)
+    rows = conn.execute(_page(_inbox_query(actor, view, now, area, process), view, size + 1,
+                              (page - 1) * size)).all()
+    items = item_views(conn, [item_row(r) for r in rows[:size]], now)
     return InboxPage(view, page, size, items, len(rows) > size, counts(conn, actor, now),
                      area, process)
 
 
-def counts(conn, actor, now: datetime) -> dict[str, int]:
-    """How many items each inbox view holds (done counts what the actor completed)."""
-    if not policy.allowed(policy.work_queue, actor):
-        return {}
-    is_open = and_(ITEMS.c.status == ItemStatus.OPEN.value, policy.item_filter(actor))
-    total = func.count()
-    row = conn.execute(select(
-        total,
+# The done view is counted up to this many; ``DONE_COUNT_LIMIT + 1`` stands for "more"
+# (a county officer completes hundreds of thousands of items over the years: counting them
+# all on every page would cost more than the rest of the page).
+DONE_COUNT_LIMIT = 1000
+
+
+def _counts_queries(actor, now: datetime):
+    """The two count statements: open items by view (from the open-items index alone) and
+    the actor's completions (up to ``DONE_COUNT_LIMIT + 1``)."""
+    return (select(
+        func.count(),
         func.sum(when((ITEMS.c.assignee_id == actor.id, 1), else_=0)),
         func.sum(when((ITEMS.c.assignee_id.is_(None), 1), else_=0)),
         func.sum(when((ITEMS.c.due_at < now, 1), else_=0)),
         func.sum(when((and_(ITEMS.c.due_at >= now, ITEMS.c.due_at < end_of_today(now)), 1),
                       else_=0)),
-    ).where(is_open)).one()
-    done = conn.execute(select(func.count()).where(ITEMS.c.completed_by == actor.id)).scalar()
+    ).where(IS_OPEN, policy.item_filter(actor)),
+        select(func.count()).select_from(select(ITEMS.c.id).where(
+            ITEMS.c.completed_by == actor.id).limit(DONE_COUNT_LIMIT + 1).subquery()))
+
+
+def counts(conn, actor, now: datetime) -> dict[str, int]:
+    """How many items each inbox view holds; done counts what the actor completed, up to
+    ``DONE_COUNT_LIMIT + 1`` (meaning more than the limit)."""
+    if not policy.allowed(policy.work_queue, actor):
+        return {}
+    open_items, completed = _counts_queries(actor, now)
+    row = conn.execute(open_items).one()
+    done = conn.execute(completed).scalar()
     return {"mine": row[1] or 0, "unclaimed": row[2] or 0, "overdue": row[3] or 0,
             "today": row[4] or 0, "done": done or 0, "all": row[0] or 0}
+
+
+def inbox_statements(actor, now: datetime) -> list[tuple[str, object]]:
+    """Every statement an inbox page runs for the actor, by name (for EXPLAIN)."""
+    open_items, completed = _counts_queries(actor, now)
+    return [(view, _page(_inbox_query(actor, view, now), view, 26, 0))
+            for view in INBOX_VIEWS] + [
+        ("counts", open_items), ("done count", completed)]
 
 
 _ITEMS_OF_CASE = select(ITEMS).where(ITEMS.c.case_id == bindparam("case_id")).order_by(

@@ -61,6 +61,14 @@ def nav_counts() -> dict[str, int]:
     return g.nav_counts
 
 
+def count_text(counts: dict[str, int], view: str) -> str:
+    """A view's count as the tabs show it: the done view's beyond its limit as "1000+"."""
+    from engine import DONE_COUNT_LIMIT
+
+    value = counts.get(view, 0)
+    return f"{DONE_COUNT_LIMIT}+" if view == "done" and value > DONE_COUNT_LIMIT else str(value)
+
+
 def area_name(code: str) -> str:
     """The name of an administrative area, read once per request."""
     known = g.setdefault("area_names", {})
@@ -105,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(display.value_text)
     app.add_template_global(nav_counts)
     app.add_template_global(area_name)
+    app.add_template_global(count_text)
     app.add_template_global(url_for_page)
     app.add_template_global(locale_name)
     app.add_template_global(display.STATUS_LABELS, "status_labels")

@@ -199,6 +199,8 @@ PATHS = {
                            "has_next": {"type": "boolean"},
                            "items": {"type": "array", "items": _ref("WorkItem")},
                            "counts": {"type": "object",
+                                      "description": "Items per view; done is counted up to "
+                                                     "1001, which means more than 1000",
                                       "additionalProperties": {"type": "integer"}}}},
             "Items, overdue first, then by due time"), **_errors(400, 401)}}},
     "/tasks/{item_id}": {"get": {
