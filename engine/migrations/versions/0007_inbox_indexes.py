@@ -5,7 +5,7 @@ assignee and completer indexes give way to a partial index of open items and a
 (completed_by, completed_at, id) index for the done view. Only indexes change: no data moves.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0004
 Create Date: 2026-11-29
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
