@@ -34,6 +34,9 @@ from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
 from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
 from .settings import Settings
+from .supervision_verbs import Urged
+from .supervision_views import (BoardRow, NotificationPage, NotificationView, OverdueBoard,
+                                OverdueItem, RiskCase, SupervisionView)
 from .timers import Sweep
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
@@ -50,4 +53,7 @@ __all__ = [
     # The project library and its funds
     "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
+    # Supervision (督办), urges, notifications, the overdue board
+    "BoardRow", "NotificationPage", "NotificationView", "OverdueBoard", "OverdueItem",
+    "RiskCase", "SupervisionView", "Urged",
 ]

@@ -32,11 +32,12 @@ from .registry import Registry
 from .runner import Runner
 from .scripts import ScriptLimits
 from .settings import Settings
+from .supervision_verbs import SupervisionVerbs
 from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs):
+             ProjectVerbs, SupervisionVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,
