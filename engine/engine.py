@@ -24,6 +24,7 @@ from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
 from .directory import Directory
 from .errors import DixianError
+from .messaging import MessagingVerbs
 from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
@@ -37,7 +38,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, SupervisionVerbs):
+             ProjectVerbs, SupervisionVerbs, MessagingVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,
