@@ -38,6 +38,7 @@ from .supervision_verbs import Urged
 from .supervision_views import (BoardRow, NotificationPage, NotificationView, OverdueBoard,
                                 OverdueItem, RiskCase, SupervisionView)
 from .timers import Sweep
+from .worker_verbs import LeaseView, TimerView
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
 __all__ = [
@@ -55,5 +56,5 @@ __all__ = [
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
     # Supervision (督办), urges, notifications, the overdue board
     "BoardRow", "NotificationPage", "NotificationView", "OverdueBoard", "OverdueItem",
-    "RiskCase", "SupervisionView", "Urged",
+    "RiskCase", "SupervisionView", "Urged", "LeaseView", "TimerView",
 ]

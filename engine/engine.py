@@ -35,10 +35,11 @@ from .scripts import ScriptLimits
 from .settings import Settings
 from .supervision_verbs import SupervisionVerbs
 from .timers import TimerVerbs
+from .worker_verbs import WorkerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, SupervisionVerbs, MessagingVerbs):
+             ProjectVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -197,3 +197,23 @@ def test_workers_sweeping_together_never_double_a_supervision(eng, users, case):
     assert sorted((s.case_id, s.level) for s in supervisions(eng)) == sorted(
         (c, level) for c in [case, *more] for level in ("township", "county"))
     assert count(eng, Notification, Notification.kind == "supervision") == 3 + 3
+
+
+def test_leases_expire_and_a_gone_worker_is_replaced(eng, users):
+    t0 = cst(2026, 11, 20)
+    eng.take_lease("a", "host1", 11, t0)
+    if eng.database.dialect.name == "sqlite":
+        with pytest.raises(Conflict, match="SQLite allows one worker"):
+            eng.take_lease("b", "host1", 12, t0 + timedelta(seconds=30))
+    else:
+        eng.take_lease("b", "host1", 12, t0 + timedelta(seconds=30))
+        eng.release_lease("b")
+    assert eng.heartbeat("a", 5, t0 + timedelta(seconds=40))
+    eng.take_lease("c", "host1", 13, t0 + timedelta(seconds=101))   # a's lease expired
+    assert [w.name for w in eng.workers(users["admin"], t0 + timedelta(seconds=101))] == ["c"]
+    assert not eng.heartbeat("a", 0, t0 + timedelta(seconds=102))
+    eng.take_lease("d", "host1", 14, t0 + timedelta(seconds=103),
+                   is_gone=lambda host, pid: pid == 13)
+    assert [w.name for w in eng.workers(users["admin"])] == ["d"]
+    with pytest.raises(Forbidden):
+        eng.workers(users["county1"])
