@@ -99,8 +99,9 @@ CLOSE = Prepared(update(SUPERVISIONS).where(SUPERVISIONS.c.id == bindparam("sid"
 
 
 def days_overdue(due_at: datetime, now: datetime) -> int:
-    """Whole days a step is past its due time (0 on the day it fell due)."""
-    return max(0, (now - due_at).days)
+    """Days a step is past its due day, counted in China's calendar days (a step due at
+    23:59 on the 23rd is one day overdue on the 24th)."""
+    return max(0, (now.astimezone(TIMEZONE).date() - due_at.astimezone(TIMEZONE).date()).days)
 
 
 def escalate(engine, tx, write, timer, now: datetime) -> None:

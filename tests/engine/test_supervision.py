@@ -60,7 +60,7 @@ def test_overdue_village_step_goes_to_the_township_then_the_county(eng, users, c
     assert row.due_at == datetime(2026, 11, 22, 23, 59, 59, tzinfo=CST)  # 2 days to act
     [view] = township
     assert (view.case_id, view.step, view.step_area_name, view.days_overdue, view.holder) == (
-        case, "入户核实", "东山村", 0, "")
+        case, "入户核实", "东山村", 1, "")
     assert eng.supervisions(users["county1"]) == []
     assert eng.supervisions(users["township2"]) == []       # another township's
     assert kinds(eng, users["township1"]) == ["supervision"]
@@ -69,7 +69,7 @@ def test_overdue_village_step_goes_to_the_township_then_the_county(eng, users, c
         eng.fire_due()
         county = eng.supervisions(users["county1"])
     assert [(s.level, s.tier) for s in supervisions(eng)] == [("township", 1), ("county", 2)]
-    assert [(s.step, s.days_overdue) for s in county] == [("入户核实", 3)]
+    assert [(s.step, s.days_overdue) for s in county] == [("入户核实", 4)]
     assert kinds(eng, users["county1"]) == ["supervision"]
     with at(2026, 11, 30, 10):
         eng.fire_due()                      # no level above the county
