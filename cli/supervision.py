@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from engine.messaging import text_of
+from engine import notification_text as text_of
 
 from .context import transactional
 from .output import Report, table

@@ -34,6 +34,8 @@ from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
 from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
 from .settings import Settings
+from .messaging import SmsGateway
+from .messaging import text_of as notification_text
 from .supervision_verbs import Urged
 from .supervision_views import (BoardRow, NotificationPage, NotificationView, OverdueBoard,
                                 OverdueItem, RiskCase, SupervisionView)
@@ -56,5 +58,6 @@ __all__ = [
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
     # Supervision (督办), urges, notifications, the overdue board
     "BoardRow", "NotificationPage", "NotificationView", "OverdueBoard", "OverdueItem",
-    "RiskCase", "SupervisionView", "Urged", "LeaseView", "TimerView",
+    "RiskCase", "SupervisionView", "Urged", "LeaseView", "TimerView", "SmsGateway",
+    "notification_text",
 ]
