@@ -84,4 +84,18 @@ def board(obj, as_user, area):
     return Report(found, "\n".join(lines))
 
 
-COMMANDS = [urge, notifications, supervisions, board]
+@click.command()
+@click.argument("username")
+@click.option("--as", "as_user", default=None, help="an administrator (default: the user)")
+@click.option("--email", default="", help="e-mail address for notifications")
+@click.option("--phone", default="", help="mobile number for SMS notifications")
+@transactional(write=True)
+def contact(obj, username, as_user, email, phone):
+    """Set where USERNAME's notifications are also sent (e-mail, SMS)."""
+    user = obj.actor(username)
+    obj.engine.set_contact(user.id, obj.actor(as_user) if as_user else user, email, phone)
+    return Report({"user": username, "email": email, "phone": phone},
+                  f"{username}: e-mail {email or '-'}, phone {phone or '-'}")
+
+
+COMMANDS = [urge, notifications, supervisions, board, contact]

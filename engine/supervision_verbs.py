@@ -6,6 +6,7 @@ clerks pressing the button together produce one urge.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,9 +16,12 @@ from . import notifying, policy, store, supervision_views as sviews
 from .errors import Conflict, InvalidData, NotFound
 from .sql import Prepared
 from .store import CaseWrite
+from .models import User
 from .supervision_models import Notification, Urge
 
-URGES, NOTIFICATIONS = Urge.__table__, Notification.__table__
+URGES, NOTIFICATIONS, USERS = Urge.__table__, Notification.__table__, User.__table__
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^1\d{10}$")
 _LAST_URGE = Prepared(select(URGES.c.at).where(URGES.c.work_item_id == bindparam("item_id"))
                       .order_by(URGES.c.at.desc()).limit(1))
 _INSERT_URGE = Prepared(insert(URGES).returning(URGES.c.id))
@@ -114,6 +118,23 @@ class SupervisionVerbs:
             query = query.where(NOTIFICATIONS.c.id.in_(ids))
         with self.transaction(write=True) as tx:
             return tx.conn.execute(query.values(read_at=now)).rowcount
+
+    def set_contact(self, user_id: int, actor, email: str = "", phone: str = "") -> None:
+        """Set where a user's notifications are also sent (their own, or by an admin)."""
+        if actor.id != user_id:
+            policy.require(policy.administer, actor)
+        email, phone = (email or "").strip(), (phone or "").strip()
+        errors = {}
+        if email and not EMAIL.match(email):
+            errors["email"] = "not an e-mail address"
+        if phone and not PHONE.match(phone):
+            errors["phone"] = "not a mobile number (11 digits)"
+        if errors:
+            raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
+        with self.transaction(write=True) as tx:
+            if not tx.conn.execute(update(USERS).where(USERS.c.id == user_id).values(
+                    email=email, phone=phone)).rowcount:
+                raise NotFound(f"user {user_id} does not exist")
 
     def overdue_board(self, actor, area: str = "", now: datetime | None = None
                       ) -> sviews.OverdueBoard:

@@ -91,3 +91,27 @@ def test_timers_page_lists_pending_and_retries_an_incident(client, auth, eng, st
     assert (timer.incident_at, timer.attempts) == (None, 0)
     [event] = rows(eng, AuditEvent, AuditEvent.event == "timer_retried")
     assert (event.case_id, event.data["error"]) == (None, "ScriptError: boom")
+
+
+def test_api_lists_supervisions_urges_and_reads_notifications(client, eng, start, declaration,
+                                                               clock, bearer):
+    started = overdue_case(eng, start, declaration, clock)
+    item = started.items[0].id
+    township, village = bearer("township1"), bearer("village11")
+    [watched] = client.get("/api/v1/supervisions", headers=township).json["supervisions"]
+    assert (watched["work_item_id"], watched["days_overdue"], watched["level"]) == (
+        item, 1, "township")
+    urged = client.post(f"/api/v1/tasks/{item}/urge", json={"note": "今天办"},
+                        headers=township)
+    assert urged.status_code == 201 and urged.json["urge"]["notified"] == 1
+    again = client.post(f"/api/v1/tasks/{item}/urge", json={"note": "x"}, headers=township)
+    assert again.status_code == 409
+    assert client.post(f"/api/v1/tasks/{item}/urge", json={"note": "x"},
+                       headers=village).status_code == 403
+    notes = client.get("/api/v1/notifications", headers=village).json
+    assert notes["unread"] == 1 and notes["items"][0]["data"]["note"] == "今天办"
+    marked = client.post("/api/v1/notifications/read", json={}, headers=village)
+    assert marked.json == {"marked": 1}
+    board = client.get("/api/v1/overdue", headers=bearer("county1")).json
+    assert board["totals"]["overdue"] == 1 and board["rows"][0]["area_code"] == "360799100"
+    assert client.get("/api/v1/overdue", headers=village).status_code == 403

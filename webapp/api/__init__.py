@@ -109,4 +109,4 @@ def _http(err: HTTPException):
     return error(err.code or 500, err.description or err.name)
 
 
-from . import definitions, projects, routes  # noqa: E402,F401
+from . import definitions, projects, routes, supervision  # noqa: E402,F401
