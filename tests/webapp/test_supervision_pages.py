@@ -47,6 +47,8 @@ def test_township_sees_the_supervision_and_urges_the_village(client, auth, eng, 
     assert "未催办" in again.get_data(as_text=True)
     [urge] = rows(eng, Notification, Notification.kind == "urge")
     assert urge.data["note"] == "请尽快入户"
+    case_page = client.get(f"/cases/{started.case.id}").get_data(as_text=True)
+    assert "督办发起" in case_page and "请尽快入户" in case_page and "东山镇" in case_page
     auth.logout()
     auth.login("village12")                                    # another village: refused
     refused = client.post(f"/items/{item}/urge", data={"note": "x"}, follow_redirects=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..helpers import area_name
+
 LEVEL_WORDS = {"village": _l("Village"), "township": _l("Township"), "county": _l("County")}
 KIND_LABELS = {"supervision": _l("Supervision (督办)"), "urge": _l("Urged (催办)"),
                "returned": _l("Returned to you"), "assigned": _l("Assigned to you"),
@@ -18,7 +20,7 @@ def notification_text(note) -> str:
     if note.kind == "supervision":
         return _("%(case)s: %(step)s at %(area)s is %(days)s day(s) overdue; it is now "
                  "under your supervision.", case=case, step=step,
-                 area=data.get("step_area", ""), days=data.get("days_overdue", 0))
+                 area=area_name(data.get("step_area", "")), days=data.get("days_overdue", 0))
     if note.kind == "urge":
         text = _("%(by)s urges you to finish %(case)s: %(step)s.", by=data.get("by", ""),
                  case=case, step=step)
