@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select
 
-from . import directory, policy
-from .models import Case, CaseStatus, ItemStatus, Level, User, WorkItem
+from . import directory, policy, views
+from .models import Case, CaseStatus, ItemStatus, User, WorkItem
 from .supervision import days_overdue
 from .supervision_models import Notification, Supervision, Urge
 
@@ -133,10 +133,7 @@ class OverdueBoard:
 
 
 def _holder_names(conn, rows) -> dict:
-    who = {r.id: r.display_name or r.username for r in conn.execute(
-        select(USERS.c.id, USERS.c.display_name, USERS.c.username).where(
-            USERS.c.id.in_({r.assignee_id for r in rows if r.assignee_id} or {0})))}
-    return who
+    return views.names(conn, [r.assignee_id for r in rows])
 
 
 def supervisions(conn, actor, now: datetime, open_only: bool = True, case_id: int = 0,
@@ -256,9 +253,3 @@ def _at_risk(conn, risky, now: datetime) -> list[RiskCase]:
                      r.deadline, int((r.deadline - now).total_seconds() // 3600))
             for r in rows]
 
-
-def level_above(level: str) -> str:
-    """The level that supervises ``level`` by default ('' for the county)."""
-    order = [lv.value for lv in Level]
-    rank = order.index(level)
-    return order[rank + 1] if rank + 1 < len(order) else ""

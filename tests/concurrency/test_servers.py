@@ -4,7 +4,6 @@ runs on). No request may fail with a 500; every change lands exactly once."""
 from __future__ import annotations
 
 import http.client
-import os
 import signal
 import subprocess
 import sys

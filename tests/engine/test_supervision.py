@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import select
 
 from engine import Conflict, Forbidden, InvalidDefinition
 from engine.supervision_models import Notification, Supervision
@@ -217,3 +216,13 @@ def test_leases_expire_and_a_gone_worker_is_replaced(eng, users):
     assert [w.name for w in eng.workers(users["admin"])] == ["d"]
     with pytest.raises(Forbidden):
         eng.workers(users["county1"])
+
+
+def test_handing_an_item_over_notifies_the_colleague(eng, users, case):
+    colleague = eng.add_user("village11b", "village", "360799100001", "a-long-password",
+                             "staff", "东山村 文书")
+    item = eng.inbox(users["village11"]).items[0]
+    eng.reassign(item.id, users["village11"], colleague.id, cst(2026, 11, 17), "请接手")
+    [note] = eng.notifications(colleague).items
+    assert (note.kind, note.work_item_id, note.data["comment"]) == ("assigned", item.id, "请接手")
+    assert eng.notifications(users["village11"]).items == []

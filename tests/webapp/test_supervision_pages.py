@@ -6,7 +6,7 @@ from datetime import timedelta
 from engine.models import AuditEvent
 from engine.supervision_models import Notification
 
-from support import count, rows
+from support import rows
 
 
 def overdue_case(eng, start, declaration, clock):
