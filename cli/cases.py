@@ -6,7 +6,8 @@ import click
 from engine import INBOX_VIEWS
 
 from .context import json_object, transactional
-from .output import Report, cell, table
+from .output import Report, cell, jsonable, table
+from .supervision import supervisions_table
 
 ITEM_COLUMNS = [("item", "id"), ("case", "case_id"), ("title", "title"), ("task", "task_name"),
                 ("level", "level"), ("area", "area_code"), ("assignee", "assignee"),
@@ -49,9 +50,14 @@ def start(obj, key, as_user, data, version, comment):
 @transactional(write=False)
 def tasks(obj, as_user, view, page, size):
     """List the user's work items (overdue first, then by due time)."""
-    inbox = obj.engine.inbox(obj.actor(as_user), view, page, size, obj.now)
+    actor = obj.actor(as_user)
+    inbox = obj.engine.inbox(actor, view, page, size, obj.now)
     more = f"\nmore: --page {page + 1}" if inbox.has_next else ""
-    return Report(inbox, items_table(inbox.items) + more)
+    watched = obj.engine.supervisions(actor, True, obj.now)
+    text = items_table(inbox.items) + more
+    if watched:
+        text += "\n督办 items (overdue steps below you):\n" + supervisions_table(watched)
+    return Report({**jsonable(inbox), "supervisions": jsonable(watched)}, text)
 
 
 @click.command()

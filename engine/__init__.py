@@ -34,7 +34,13 @@ from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
 from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
 from .settings import Settings
+from .messaging import SmsGateway
+from .messaging import text_of as notification_text
+from .supervision_verbs import Urged
+from .supervision_views import (BoardRow, NotificationPage, NotificationView, OverdueBoard,
+                                OverdueItem, RiskCase, SupervisionView)
 from .timers import Sweep
+from .worker_verbs import LeaseView, TimerView
 from .views import (DONE_COUNT_LIMIT, INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView,
                     TrailEntry)
 
@@ -51,4 +57,8 @@ __all__ = [
     # The project library and its funds
     "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
+    # Supervision (督办), urges, notifications, the overdue board
+    "BoardRow", "NotificationPage", "NotificationView", "OverdueBoard", "OverdueItem",
+    "RiskCase", "SupervisionView", "Urged", "LeaseView", "TimerView", "SmsGateway",
+    "notification_text",
 ]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from SpiffWorkflow.task import TaskState
 
-from . import attachments, calendars, forms, policy, store, views
+from . import attachments, calendars, forms, notifying, policy, store, supervision, views
 from .calendar import TIMEZONE
 from .errors import Conflict, InvalidData, NotFound
 from .models import CaseStatus, ItemStatus
@@ -150,6 +150,8 @@ class CaseVerbs:
             state = self._advance(tx, write, parsed, workflow, before, actor, data, task.id)
             write.set_state(state)
             created = self._save(conn, write, parsed, workflow, state)
+            if decision == "return" and created:
+                supervision.returned(self, conn, case, created, actor, data, now)
             return Completed(case.id, case.version, views.item_views(
                 conn, created, now, {case.id: (case.title, case.process_key)}))
 
@@ -253,6 +255,11 @@ class CaseVerbs:
                             if event == "reassigned" else {}, comment, item.task_name, item.id)
                 write.save()
                 item.assignee_id = target
+                if event == "reassigned" and target != actor.id:
+                    notifying.notify(conn, self.settings, [notifying.user(conn, target)],
+                                     "assigned", now, {"by": actor.name, "step": item.title,
+                                                       "case_title": case.title,
+                                                       "comment": comment}, case.id, item.id)
             return views.item_views(conn, [item], now)[0]
 
     def cancel(self, case_id: int, actor, reason: str, now: datetime | None = None

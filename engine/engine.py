@@ -25,6 +25,7 @@ from .definitions import DefinitionVerbs
 from .directory import Directory
 from .logins import LoginVerbs
 from .errors import DixianError
+from .messaging import MessagingVerbs
 from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
@@ -33,11 +34,13 @@ from .registry import Registry
 from .runner import Runner
 from .scripts import ScriptLimits
 from .settings import Settings
+from .supervision_verbs import SupervisionVerbs
 from .timers import TimerVerbs
+from .worker_verbs import WorkerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, LoginVerbs):
+             ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -91,6 +91,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     api_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    # Where notifications are also sent (e-mail, SMS), when the installation configures it.
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     # Failed log-ins in a row, and the lock they put on the account (an admin lifts it).
@@ -247,6 +250,8 @@ class Timer(Base):
     fired_at: Mapped[Optional[datetime]]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Set after the last allowed failure: the row waits for an administrator's retry.
+    incident_at: Mapped[Optional[datetime]]
 
     __table_args__ = (Index("ix_timers_pending", "fire_at", sqlite_where=text("fired_at IS NULL"),
                             postgresql_where=text("fired_at IS NULL")),)
@@ -320,3 +325,4 @@ class Attachment(Base):
 
 
 from . import project_models  # noqa: E402,F401  (the project library's tables)
+from . import supervision_models  # noqa: E402,F401  (督办, urges, notifications, leases)

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import bpmn_xml, forms
+from . import bpmn_xml, forms, supervision
 from .errors import InvalidDefinition, NotFound
 from .models import Level
 from .scripts import check_source
@@ -211,6 +211,12 @@ def _read(key: str, name: str, spec, subprocess_specs, filename: str,
                 start_form = props.get("form", start_form)
             elif kind == "EndEvent" and props.get("outcome"):
                 outcomes[task_spec.name] = props["outcome"]
+    for info in steps.values():  # the escalation rule (督办) must read, or deploy fails
+        try:
+            supervision.read_rule(info.properties, start_props,
+                                  f"{filename}: element {info.name}")
+        except ValueError as err:
+            raise InvalidDefinition(str(err)) from None
     if start_form and not FORM_REF.match(start_form):
         raise InvalidDefinition(f"{filename}: start event form {start_form!r} must be a "
                                 f"relative path of a .json file inside the forms folder")

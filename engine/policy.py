@@ -210,6 +210,35 @@ def migrate_cases(actor) -> str:
                               f"migrate cases")
 
 
+RANK = {Level.VILLAGE.value: 0, Level.TOWNSHIP.value: 1, Level.COUNTY.value: 2}
+
+
+def urge(actor, item) -> str:
+    """Urge (催办) the holder of an open item: staff of a level above the item's, in whose
+    area the item lies."""
+    reason = _staff(actor)
+    if not reason and item.status != ItemStatus.OPEN.value:
+        reason = f"work item {item.id} ({item.title}) is already {item.status}"
+    if not reason and RANK.get(actor.level, -1) <= RANK.get(item.level, 3):
+        reason = (f"only a level above the {item.level} level may urge work item {item.id}; "
+                  f"user {actor.username} works at the {actor.level} level")
+    return reason or _in_area(actor, item.area_code, f"work item {item.id}")
+
+
+def overdue_board(actor, area_code: str) -> str:
+    """Read the overdue board of an area: township and county staff and auditors of it."""
+    reason = _active(actor)
+    if not reason and actor.level not in (Level.TOWNSHIP.value, Level.COUNTY.value):
+        reason = "the overdue board is for township and county staff"
+    return reason or _in_area(actor, area_code, "the board")
+
+
+def manage_timers(actor) -> str:
+    """See pending timers, incidents and workers, and retry an incident: administrators."""
+    return _active(actor) or ("" if actor.has_role("admin") else
+                              f"user {actor.username} is not an administrator")
+
+
 # Using the rules --------------------------------------------------------------------------
 
 def allowed(rule, *args) -> bool:

@@ -35,6 +35,22 @@ class Settings:
     # Wrong passwords in a row that lock an account, and for how long.
     lockout_failures: int = 10
     lockout_minutes: int = 15
+    # A timer that failed this many times becomes an incident for an administrator.
+    timer_max_attempts: int = 5
+    # A worker's lease lasts this long past its last heartbeat; then others take over.
+    worker_lease_seconds: float = 60.0
+    # The shortest time between two urges (催办) of one work item.
+    urge_interval_minutes: int = 240
+    # Notifications by e-mail (none without a host) and SMS (``module:factory`` of a gateway).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "dixian@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: int = 0
+    sms_gateway: str = ""
+    # The address links in e-mails point to (``https://dixian.example.gov.cn``).
+    base_url: str = "http://127.0.0.1:5000"
 
     _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
             "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
@@ -45,7 +61,14 @@ class Settings:
             "timer_batch": "DIXIAN_TIMER_BATCH",
             "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES",
             "lockout_failures": "DIXIAN_LOCKOUT_FAILURES",
-            "lockout_minutes": "DIXIAN_LOCKOUT_MINUTES"}
+            "lockout_minutes": "DIXIAN_LOCKOUT_MINUTES",
+            "timer_max_attempts": "DIXIAN_TIMER_MAX_ATTEMPTS",
+            "worker_lease_seconds": "DIXIAN_WORKER_LEASE_SECONDS",
+            "urge_interval_minutes": "DIXIAN_URGE_INTERVAL_MINUTES",
+            "smtp_host": "DIXIAN_SMTP_HOST", "smtp_port": "DIXIAN_SMTP_PORT",
+            "smtp_sender": "DIXIAN_SMTP_SENDER", "smtp_user": "DIXIAN_SMTP_USER",
+            "smtp_password": "DIXIAN_SMTP_PASSWORD", "smtp_starttls": "DIXIAN_SMTP_STARTTLS",
+            "sms_gateway": "DIXIAN_SMS_GATEWAY", "base_url": "DIXIAN_BASE_URL"}
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":

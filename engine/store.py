@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 
-from . import audit
+from . import audit, supervision
 from .errors import Conflict
 from .sql import Prepared, pipeline
 from .models import Attachment, Case, DefinitionVersion, ItemStatus, Timer, WorkItem
@@ -190,6 +190,11 @@ class CaseWrite:
         self.drop_timers: list[tuple[str, dict]] = []
         self.state: str | None = None
         self.closed = False  # the case ended in this write
+        # Items that left in this write and may be under 督办 (closed at save): completed
+        # item ids, cancelled task ids, or every item of the case.
+        self.left_items: set[int] = set()
+        self.left_tasks: set[str] = set()
+        self.all_left = False
 
     def audit(self, event: str, actor, data: dict | None = None, comment: str = "",
               task_name: str = "", work_item_id: int | None = None) -> None:
@@ -208,6 +213,8 @@ class CaseWrite:
                      f"same time")
         if item.due_at is not None:
             self.drop_timers.append(("item", {"item_id": item.id}))
+            if item.due_at <= self.now:  # only an overdue step can be under 督办
+                self.left_items.add(item.id)
 
     def set_assignee(self, item: ItemRow, assignee: int | None, expected: int | None) -> None:
         """Give the item to ``assignee`` (None: the group) if it is held by ``expected``."""
@@ -221,6 +228,7 @@ class CaseWrite:
             self.checked.append((CANCEL_ITEM, {"of_case": self.case.id, "task_id": task_id,
                                                "now": self.now}, None))
             self.drop_timers.append(("item_of_task", {"task_id": task_id}))
+            self.left_tasks.add(task_id)
 
     def drop_task_timers(self, task_ids: list[str]) -> None:
         """Drop the pending rows of these BPMN timer tasks (they fired or moved)."""
@@ -231,15 +239,16 @@ class CaseWrite:
         self.checked.append((CANCEL_ALL_ITEMS, {"of_case": self.case.id, "now": self.now},
                              None))
         self.drop_timers.append(("all", {}))
+        self.all_left = True
 
     def open_item(self, row: dict) -> None:
         """Open a work item (its id is known after save)."""
         self.new_items.append(row)
 
     def add_timer(self, kind: str, due_at: datetime, task_id: str | None = None,
-                  work_item_id: int | None = None) -> None:
-        """Add a pending timer row."""
-        self.new_timers.append({"kind": kind, "due_at": due_at, "fire_at": due_at,
+                  work_item_id: int | None = None, fire_at: datetime | None = None) -> None:
+        """Add a pending timer row (fired at ``fire_at``, by default its due time)."""
+        self.new_timers.append({"kind": kind, "due_at": due_at, "fire_at": fire_at or due_at,
                                 "task_id": task_id, "work_item_id": work_item_id})
 
     def set_state(self, state: str) -> None:
@@ -259,6 +268,8 @@ class CaseWrite:
         checked at the end.
         """
         conn, case = self.conn, self.case
+        if self.left_items or self.left_tasks or self.all_left:
+            self._settle_supervisions()
         guards = []
         with pipeline(conn):
             for statement, params, conflict in self.checked:
@@ -296,6 +307,29 @@ class CaseWrite:
             case.state = self.state
         return created
 
+    def _settle_supervisions(self) -> None:
+        """Close the 督办 of the items that leave in this write, with their outcome; the
+        trail says so before the case's end."""
+        rows = supervision.open_of_case(self.conn, self.case.id)
+        events = []
+        for row in rows:
+            if row.work_item_id in self.left_items:
+                outcome = "done"
+            elif self.all_left or row.task_id in self.left_tasks:
+                outcome = "cancelled"
+            else:
+                continue
+            self.checked.append((supervision.CLOSE, {"sid": row.id, "now": self.now,
+                                                     "result": outcome}, None))
+            events.append(("supervision_closed", None, {
+                "supervision": row.id, "work_item": row.work_item_id, "level": row.level,
+                "area": row.area_code, "tier": row.tier, "outcome": outcome}, "",
+                row.task_name, row.work_item_id))
+        ends = [i for i, event in enumerate(self.events)
+                if event[0] in ("case_ended", "cancelled")]
+        at = ends[0] if ends else len(self.events)
+        self.events[at:at] = events
+
     def _insert_items(self) -> list[ItemRow]:
         if not self.new_items:
             return []
@@ -306,7 +340,8 @@ class CaseWrite:
         items = [ItemRow(**{"id": i, **row}) for i, row in zip(ids, rows)]
         for item in items:
             if item.due_at is not None:
-                self.add_timer("task_due", item.due_at, work_item_id=item.id)
+                self.add_timer("task_due", item.due_at, work_item_id=item.id,
+                               fire_at=supervision.reminder_at(item.due_at, self.now))
         return items
 
     def _chain(self) -> list[dict]:

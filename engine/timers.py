@@ -16,18 +16,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 
-from . import store
+from . import store, supervision
 from .models import CaseStatus, Timer
 from .sql import Prepared
 from .store import CaseWrite
 
 log = logging.getLogger(__name__)
+OVERDUE_EVENT = {"case_deadline": "case_overdue", "task_due": "task_overdue",
+                 "supervision_due": "supervision_overdue"}
 TIMERS = Timer.__table__
 # The due rows, whole: a case's rows are fired as this read found them, without reading
 # them again under the case's lock (they cannot change meanwhile: SQLite has one writer, and
 # on PostgreSQL this read locks them).
 _DUE_ROWS = select(TIMERS).where(
-    TIMERS.c.fired_at.is_(None), TIMERS.c.fire_at < bindparam("now")).order_by(
+    TIMERS.c.fired_at.is_(None), TIMERS.c.fire_at < bindparam("now"),
+    TIMERS.c.incident_at.is_(None)).order_by(
     TIMERS.c.fire_at, TIMERS.c.id).limit(bindparam("limit"))
 _DUE = {"sqlite": Prepared(_DUE_ROWS),
         "postgresql": Prepared(_DUE_ROWS.with_for_update(skip_locked=True, of=TIMERS))}
@@ -35,7 +38,7 @@ MARK_FIRED = Prepared(update(TIMERS).where(TIMERS.c.id == bindparam("timer_id"),
                                   TIMERS.c.fired_at.is_(None)).values(fired_at=bindparam("now")))
 _RETRY = update(TIMERS).where(TIMERS.c.id.in_(bindparam("ids", expanding=True))).values(
     attempts=TIMERS.c.attempts + 1, fire_at=bindparam("fire_at"),
-    last_error=bindparam("error"))
+    last_error=bindparam("error"), incident_at=bindparam("incident_at"))
 _LATER = Prepared(update(TIMERS).where(TIMERS.c.id == bindparam("timer_id")).values(
     fire_at=bindparam("fire_at")))
 
@@ -85,8 +88,12 @@ class TimerVerbs:
                                 ).scalar() or 0
         delay = min(self.settings.timer_retry_seconds * 2 ** attempts,
                     self.settings.timer_retry_cap_seconds)
+        # After the last allowed failure the rows wait for an administrator (an incident).
+        incident = now if attempts + 1 >= self.settings.timer_max_attempts else None
         conn.execute(_RETRY, {"ids": ids, "fire_at": now + timedelta(seconds=delay),
-                              "error": message[:2000]})
+                              "error": message[:2000], "incident_at": incident})
+        if incident is not None:
+            log.error("timers %s became an incident after %d failures", ids, attempts + 1)
 
     def _fire_case(self, tx, case_id: int, rows: list, now: datetime) -> int:
         """Fire these due rows of one case; how many fired (0 if another holds the case or
@@ -103,7 +110,11 @@ class TimerVerbs:
                 write.guarded(MARK_FIRED, {"timer_id": row.id, "now": now}, None)
             write.save()
             return 0
-        fired = [r for r in rows if r.kind != "bpmn_timer"]
+        early = [r for r in rows if r.kind == "task_due" and r.due_at > now]
+        for row in early:  # the day-before reminder: the row waits on for the due time
+            supervision.remind(self, write, row, now)
+            write.guarded(_LATER, {"timer_id": row.id, "fire_at": row.due_at}, None)
+        fired = [r for r in rows if r.kind != "bpmn_timer" and r not in early]
         bpmn = [r for r in rows if r.kind == "bpmn_timer"]
         moved = self._fire_bpmn(tx, write, bpmn, now) if bpmn else None
         if moved is not None:
@@ -115,9 +126,11 @@ class TimerVerbs:
                 write.audit("timer_fired", None, {"timer": row.id,
                                                   "due_at": row.due_at.isoformat()})
             else:
-                write.audit("case_overdue" if row.kind == "case_deadline" else "task_overdue",
-                            None, {"timer": row.id, "work_item": row.work_item_id,
-                                   "due_at": row.due_at.isoformat()})
+                write.audit(OVERDUE_EVENT.get(row.kind, "task_overdue"), None,
+                            {"timer": row.id, "work_item": row.work_item_id,
+                             "due_at": row.due_at.isoformat()})
+                if row.kind in ("task_due", "supervision_due"):
+                    supervision.escalate(self, tx, write, row, now)
         if moved is not None and moved[0]:
             _, parsed, workflow, state = moved
             write.set_state(state)

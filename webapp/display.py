@@ -24,7 +24,11 @@ EVENT_LABELS = {
     "case_ended": _l("Case ended"), "cancelled": _l("Cancelled"),
     "attachment_added": _l("File attached"), "timer_fired": _l("Timer fired"),
     "task_overdue": _l("Step overdue"), "case_overdue": _l("Case deadline passed"),
+    "supervision_opened": _l("Supervision (督办) opened"),
+    "supervision_overdue": _l("Supervision (督办) overdue"),
+    "supervision_closed": _l("Supervision (督办) closed"), "urged": _l("Urged (催办)"),
 }
+SUPERVISION_OUTCOMES = {"done": _l("step completed"), "cancelled": _l("step withdrawn")}
 STATUS_LABELS = {"running": _l("Running"), "completed": _l("Completed"),
                  "rejected": _l("Rejected"), "cancelled": _l("Cancelled"),
                  "open": _l("Open")}
@@ -81,6 +85,13 @@ def _user_name(user_id) -> str:
     return known[user_id]
 
 
+def area_label(code: str) -> str:
+    """An area's name (its code if unknown)."""
+    from .helpers import area_name
+
+    return area_name(code) if code else ""
+
+
 def history(view: CaseView) -> list[dict]:
     """The case's trail as rows: when, who, what, which step, the data in the forms' words."""
     locale = locale_name()
@@ -96,6 +107,13 @@ def history(view: CaseView) -> list[dict]:
             shown = {k: v for k, v in ev.data.items() if v}
         elif ev.event == "attachment_added":
             shown = {_("File"): ev.data.get("filename"), "SHA-256": ev.data.get("sha256")}
+        elif ev.event in ("supervision_opened", "supervision_closed"):
+            shown = {_("Supervised by"): area_label(ev.data.get("area", "")),
+                     **({_("Days overdue"): ev.data["days_overdue"]}
+                        if "days_overdue" in ev.data else {}),
+                     **({_("Outcome"): SUPERVISION_OUTCOMES.get(ev.data["outcome"],
+                                                               ev.data["outcome"])}
+                        if "outcome" in ev.data else {})}
         elif ev.event == "reassigned":
             shown = {_("To"): _user_name(ev.data.get("to"))}
         title = ev.task_name

@@ -92,3 +92,45 @@ def attach(case_id: int, item_id: int | None, filename: str, content_type: str,
     """Attach a PDF, JPEG or PNG file to a case (from a work item's page)."""
     return write(engine().attach, case_id, me(), filename, content_type, content, kind,
                  item_id=item_id)
+
+
+# Supervision (督办), urging, notifications, the overdue board, timers --------------------
+
+def notifications(page: int, unread_only: bool = False):
+    """The user's notifications page."""
+    return engine().notifications(me(), page, unread_only)
+
+
+def mark_read(ids: list[int] | None):
+    """Mark the user's notifications read (these, or all)."""
+    return write(engine().mark_read, me(), ids)
+
+
+def supervisions(open_only: bool = True):
+    """The 督办 items of the user's level and area."""
+    return engine().supervisions(me(), open_only)
+
+
+def urge(item_id: int, note: str):
+    """Urge the holder of a work item."""
+    return write(engine().urge, item_id, me(), note)
+
+
+def overdue_board(area: str = ""):
+    """The overdue board of the user's area or an area inside it."""
+    return engine().overdue_board(me(), area)
+
+
+def pending_timers(incidents: bool, page: int):
+    """Pending timer rows or incidents, and how many."""
+    return engine().pending_timers(me(), incidents, page)
+
+
+def timer_workers():
+    """The timer workers holding a lease."""
+    return engine().workers(me())
+
+
+def retry_timer(timer_id: int):
+    """Send an incident back to the timer service."""
+    return write(engine().retry_timer, timer_id, me())

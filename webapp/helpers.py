@@ -69,6 +69,26 @@ def count_text(counts: dict[str, int], view: str) -> str:
     return f"{DONE_COUNT_LIMIT}+" if view == "done" and value > DONE_COUNT_LIMIT else str(value)
 
 
+def unread_count() -> int:
+    """The bell's number: the user's unread notifications, read once per request."""
+    from .auth import current_engine_user
+
+    if "unread" not in g:
+        user = current_engine_user()
+        g.unread = engine().unread(user) if user is not None else 0
+    return g.unread
+
+
+def open_supervisions() -> int:
+    """How many 督办 items the user's level and area hold, read once per request."""
+    from .auth import current_engine_user
+
+    if "supervised" not in g:
+        user = current_engine_user()
+        g.supervised = len(engine().supervisions(user)) if user is not None else 0
+    return g.supervised
+
+
 def area_name(code: str) -> str:
     """The name of an administrative area, read once per request."""
     known = g.setdefault("area_names", {})
@@ -112,6 +132,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(display.step_title)
     app.add_template_filter(display.value_text)
     app.add_template_global(nav_counts)
+    app.add_template_global(unread_count)
+    app.add_template_global(open_supervisions)
     app.add_template_global(area_name)
     app.add_template_global(count_text)
     app.add_template_global(url_for_page)

@@ -5,16 +5,22 @@ Several workers may run at once on PostgreSQL: the engine locks each case it ste
 """
 from __future__ import annotations
 
+import logging
 import signal
 import sys
+import uuid
 from dataclasses import replace
 
 import click
 
 from engine import Settings, build_engine
+from engine.errors import Conflict
 
 from .service import (DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_MAX_BACKOFF,
-                      WORKER_BUSY_TIMEOUT_MS, TimerService, configure_logging)
+                      WORKER_BUSY_TIMEOUT_MS, TimerService, configure_logging,
+                      lease_owner, process_gone)
+
+log = logging.getLogger("dixian.worker")
 
 __all__ = ["TimerService", "main", "run_service"]
 
@@ -27,14 +33,28 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
     settings = replace(settings, busy_timeout_ms=min(settings.busy_timeout_ms,
                                                      WORKER_BUSY_TIMEOUT_MS))
     engine = build_engine(settings)
+    host, pid = lease_owner()
+    lease = f"{host}:{pid}:{uuid.uuid4().hex[:8]}"
+    try:
+        engine.take_lease(lease, host, pid, now, process_gone)
+    except Conflict as err:  # SQLite: another worker runs
+        log.error("%s", err)
+        engine.dispose()
+        return 2
+    except Exception as err:  # the database is away: the loop's first sweep will retry
+        log.error("could not register the worker: %s", err)
     service = TimerService(engine, interval, batch or settings.timer_batch, max_backoff,
-                           lambda: now)
+                           lambda: now, lease)
     previous = service.handle_signals()
     try:
         return service.run(once)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        try:
+            engine.release_lease(lease)
+        except Exception as err:  # noqa: BLE001 - the lease expires by itself
+            log.warning("could not release the lease: %s", err)
         engine.dispose()
 
 
@@ -49,7 +69,9 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
               show_default=True, help="longest wait after failed sweeps, in seconds")
 @click.option("--once", is_flag=True, help="one sweep, then exit (1 if it failed)")
 def main(db, interval, batch, max_backoff, once):
-    """Fire due timers (BPMN timers, step and case deadlines) until SIGTERM or Ctrl-C."""
+    """Fire due timers (BPMN timers, step and case deadlines, 督办) and send notifications
+    until SIGTERM or Ctrl-C. On SQLite one worker runs at a time (exit status 2 if another
+    holds the lease)."""
     configure_logging()
     settings = Settings.from_environment(**({"database_url": db} if db else {}))
     sys.exit(run_service(settings, interval, batch, once, max_backoff))

@@ -12,12 +12,16 @@ commits), the wait between sweeps ends at once, and ``run`` returns 0.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
+import time
 from datetime import datetime
 from typing import Callable
 
 from engine import Engine, Sweep
+from engine.errors import Conflict
 
 log = logging.getLogger("dixian.worker")
 
@@ -40,8 +44,11 @@ class TimerService:
 
     def __init__(self, engine: Engine, interval: float = DEFAULT_INTERVAL,
                  batch: int = DEFAULT_BATCH, max_backoff: float = DEFAULT_MAX_BACKOFF,
-                 now: Callable[[], datetime | None] = lambda: None):
+                 now: Callable[[], datetime | None] = lambda: None, lease: str = ""):
         self.engine, self.interval, self.batch = engine, interval, batch
+        # The worker's lease name: with one, each sweep renews the lease and sends the
+        # notifications waiting in the outbox, and long waits are cut to keep it alive.
+        self.lease = lease
         self.max_backoff = max(max_backoff, interval)
         self.now = now
         self.stop = threading.Event()
@@ -54,7 +61,39 @@ class TimerService:
         if sweep.seen:
             log.info("fired %d, skipped %d, failed %d", sweep.fired, sweep.skipped,
                      len(sweep.failed))
+        if self.lease:
+            self.renew(sweep.fired)
+            sent, failed = self.engine.deliver(self.now())
+            if sent or failed:
+                log.info("notifications sent %d, failed %d", sent, failed)
         return sweep
+
+    def renew(self, fired: int = 0) -> None:
+        """Renew the lease; one that expired (a stall longer than the lease) is taken again,
+        and on SQLite that fails if another worker took it meanwhile (then this one stops)."""
+        if not self.engine.heartbeat(self.lease, fired, self.now()):
+            log.warning("the lease had expired; taking it again")
+            try:
+                self.engine.take_lease(self.lease, *lease_owner(), self.now(), process_gone)
+            except Conflict as err:
+                log.error("%s", err)
+                self.stop.set()
+
+    def wait(self, seconds: float) -> None:
+        """Wait between sweeps (until stopped), renewing the lease meanwhile."""
+        if not self.lease:
+            self.stop.wait(seconds)
+            return
+        step = max(self.engine.settings.worker_lease_seconds / 3, 0.01)
+        end = time.monotonic() + seconds
+        while not self.stop.is_set():
+            left = end - time.monotonic()
+            if left <= 0 or self.stop.wait(min(left, step)):
+                return
+            try:
+                self.renew()
+            except Exception as err:  # the database is away: the sweep will say so
+                log.debug("heartbeat failed: %s", summary(err))
 
     def backoff(self) -> float:
         """Seconds to wait after the current run of failed sweeps."""
@@ -73,13 +112,13 @@ class TimerService:
                           summary(err), wait, exc_info=log.isEnabledFor(logging.DEBUG))
                 if once:
                     return 1
-                self.stop.wait(wait)
+                self.wait(wait)
                 continue
             self.failures = 0
             if once:
                 break
             if sweep.seen < self.batch:  # a full batch means more are due: go on at once
-                self.stop.wait(self.interval)
+                self.wait(self.interval)
         log.info("timer service stopped")
         return 0
 
@@ -102,6 +141,24 @@ class TimerService:
         """Stop on SIGTERM and SIGINT (main thread only); the handlers they had before."""
         return {sig: signal.signal(sig, self.request_stop)
                 for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
+def lease_owner() -> tuple[str, int]:
+    """This worker's host name and process id, for its lease row."""
+    return socket.gethostname(), os.getpid()
+
+
+def process_gone(host: str, pid: int) -> bool:
+    """Whether a lease's worker ran on this host and its process no longer exists."""
+    if host != socket.gethostname() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def configure_logging(level: int = logging.INFO) -> None:

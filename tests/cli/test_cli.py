@@ -195,3 +195,30 @@ def test_calendar_overrides(cli, users):
     assert code == 1 and "no calendar override for 2031-10-11" in out
     code, out = cli("calendar", "set", "2031-02-30", "--holiday")
     assert code == 1 and "is not a date" in out
+
+
+def test_timers_fire_creates_supervision_items_shown_in_tasks(cli, eng, users, deploy):
+    deploy("workflows/monitoring_identification.bpmn")
+    data = ('{"household_id": 1, "channel": "self_declaration", "discovery_date": '
+            '"2026-11-20", "risk_types": ["01"], "commitment_signed": true, '
+            '"green_channel": false}')
+    code, out = cli("start", "monitoring_identification", "--as", "village11", "--data", data,
+                    now="2026-11-20T09:00")
+    assert code == 0, out
+    code, out = cli("timers", "fire", now="2026-11-24T09:00")
+    assert (code, out.strip()) == (0, "1 timer(s) fired")
+    listed = cli.json("tasks", "--as", "township1", now="2026-11-24T09:00")
+    assert [(s["step"], s["days_overdue"], s["level"]) for s in listed["supervisions"]] == [
+        ("入户核实", 1, "township")]
+    code, out = cli("tasks", "--as", "township1", now="2026-11-24T09:00")
+    assert "督办 items" in out and "入户核实" in out
+    code, out = cli("urge", "1", "--as", "township1", "--note", "请今天完成",
+                    now="2026-11-24T09:05")
+    assert (code, out.strip()) == (0, "item 1 urged; 1 user(s) notified")
+    code, out = cli("urge", "1", "--as", "township1", now="2026-11-24T10:00")
+    assert code == 1 and "may be urged again after" in out
+    code, out = cli("notifications", "--as", "village11", "--read-all", now="2026-11-24T10:00")
+    assert "1 unread" in out and "请今天完成" in out and "1 marked read" in out
+    assert cli.json("notifications", "--as", "village11")["unread"] == 0
+    code, out = cli("board", "--as", "county1", now="2026-11-24T10:00")
+    assert code == 0 and "360799100  东山镇  1" in out

@@ -119,17 +119,55 @@ def test_fires_due_timers_and_stops_within_seconds_of_sigterm(eng, users, db_url
 
 
 def test_two_workers_fire_each_timer_once(eng, users, db_url, workers):
+    """On PostgreSQL both workers take part; on SQLite the second refuses to start."""
     cases = start_waiting_cases(eng, users["village11"], 12)
-    pair = [workers("--db", db_url, "--interval", "0.2", "--batch", "2") for _ in range(2)]
-    for worker in pair:
-        worker.wait_for("timer service running")  # both take part, and both stop on SIGTERM
+    pair = [workers("--db", db_url, "--interval", "0.2", "--batch", "2")]
+    pair[0].wait_for("timer service running")
+    second = workers("--db", db_url, "--interval", "0.2", "--batch", "2")
+    if eng.database.dialect.name == "sqlite":
+        assert second.proc.wait(30) == 2 and second.count("SQLite allows one worker") == 1
+    else:
+        second.wait_for("timer service running")  # both take part, both stop on SIGTERM
+        pair.append(second)
+    assert len(eng.workers(users["admin"])) == len(pair)  # each running one holds a lease
     deadline = time.monotonic() + 60
     while eng.counts(users["village11"])["all"] < len(cases):
         running = all(worker.proc.poll() is None for worker in pair)
-        assert running and time.monotonic() < deadline, "\n".join(pair[0].lines + pair[1].lines)
+        assert running and time.monotonic() < deadline, "\n".join(pair[0].lines)
         time.sleep(0.2)  # the workers run on their own: look again
-    assert [worker.terminate() for worker in pair] == [0, 0]
+    assert [worker.terminate() for worker in pair] == [0] * len(pair)
     assert fired_events(eng, cases) == [1] * len(cases)
+
+
+def test_a_second_worker_on_sqlite_refuses_to_start(tmp_path, workers):
+    url = f"sqlite:///{tmp_path}/one.sqlite"
+    eng = build_engine(Settings(database_url=url))
+    eng.migrate()
+    first = workers("--db", url, "--interval", "0.2")
+    first.wait_for("timer service running")
+    second = workers("--db", url, "--interval", "0.2")
+    assert second.proc.wait(30) == 2
+    assert second.count("another timer worker (pid") == 1
+    assert second.count("SQLite allows one worker") == 1
+    assert first.terminate() == 0
+    third = workers("--db", url, "--interval", "0.2")   # the lease ended with the first
+    third.wait_for("timer service running")
+    assert third.terminate() == 0
+    eng.dispose()
+
+
+def test_a_killed_workers_lease_is_taken_over_by_the_next_one(tmp_path, workers):
+    url = f"sqlite:///{tmp_path}/killed.sqlite"
+    eng = build_engine(Settings(database_url=url))
+    eng.migrate()
+    first = workers("--db", url, "--interval", "0.1")
+    first.wait_for("timer service running")
+    first.proc.kill()              # SIGKILL: no chance to release its lease
+    first.proc.wait()
+    second = workers("--db", url, "--interval", "0.1")   # as the supervisor restarts it
+    second.wait_for("timer service running")
+    assert second.terminate() == 0
+    eng.dispose()
 
 
 def test_keeps_running_while_the_database_is_locked(tmp_path, workers):

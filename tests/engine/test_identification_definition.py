@@ -400,7 +400,8 @@ def test_user_task_properties_and_start_deadline():
     start = _properties(tree.find(".//bpmn:startEvent", NS))
     assert start == {"procedure": "identification", "form": "identification/declaration.json",
                      "deadline_days": "15", "deadline_day_kind": "natural",
-                     "deadline_from": "discovery_date", "deadline_stop": "county_approval"}
+                     "deadline_from": "discovery_date", "deadline_stop": "county_approval",
+                     "escalation": "township,county", "escalation_days": "2"}
     outcomes = {el.get("id"): _properties(el).get("outcome") for el in tree.iterfind(".//bpmn:endEvent", NS)}
     assert outcomes == {"end_rejected_village": "rejected", "end_rejected_township": "rejected",
                         "end_rejected_county": "rejected", "end_objection_upheld": "objection_upheld",

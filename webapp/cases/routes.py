@@ -14,6 +14,7 @@ from .. import display, handlers
 from ..i18n import locale_name
 from ..transaction import engine
 from . import bp
+from ..supervision.forms import UrgeForm
 from .forms import CancelForm
 
 
@@ -26,7 +27,9 @@ def show(case_id: int):
         "cases/case.html", view=view, case=view.case, process_name=view.process_name,
         outcome=view.outcome_label.get(locale_name(), ""),
         facts=display.facts(view.facts, view.start_form), history=display.history(view),
-        cancel=CancelForm() if view.can_cancel else None)
+        cancel=CancelForm() if view.can_cancel else None,
+        supervised=engine().supervisions_of_case(case_id, handlers.me()),
+        supervision_outcomes=display.SUPERVISION_OUTCOMES, urge_form=UrgeForm())
 
 
 @bp.route("/cases/<int:case_id>/cancel", methods=["POST"])
