@@ -2,7 +2,7 @@
 incidents, users' e-mail and phone
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-29
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
