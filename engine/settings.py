@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .db import DEFAULT_URL
@@ -29,6 +29,14 @@ class Settings:
     timer_retry_seconds: float = 30.0
     timer_retry_cap_seconds: float = 3600.0
     upload_max_bytes: int = 10 * 1024 * 1024
+    # The audit key: held outside the database, set by the deployment (DIXIAN_AUDIT_KEY, or
+    # a file). Without either, a random key is written to ``audit_key_file`` on first use.
+    audit_key: str = field(default="", repr=False)
+    audit_key_file: str = str(ROOT / "var" / "audit.key")
+    # Where the daily signed checkpoints of every chain head are written for archiving.
+    checkpoint_dir: str = str(ROOT / "var" / "checkpoints")
+    # The address printed (as a QR code) on trails: the verification page is under it.
+    public_url: str = "http://127.0.0.1:5000"
 
     _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
             "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
@@ -36,7 +44,9 @@ class Settings:
             "script_time_seconds": "DIXIAN_SCRIPT_SECONDS",
             "script_max_items": "DIXIAN_SCRIPT_MAX_ITEMS",
             "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "timer_batch": "DIXIAN_TIMER_BATCH",
-            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES"}
+            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES", "audit_key": "DIXIAN_AUDIT_KEY",
+            "audit_key_file": "DIXIAN_AUDIT_KEY_FILE",
+            "checkpoint_dir": "DIXIAN_CHECKPOINT_DIR", "public_url": "DIXIAN_PUBLIC_URL"}
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":

@@ -61,7 +61,7 @@ def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
                          {"seq": seq, "at": now.replace(tzinfo=None), "prev": prev,
                           "hash": digest})
             prev = digest
-    migrate(database)
+    migrate(database, audit_key=old.audit_key)
     with database.connect() as conn:
         case = conn.execute(text("SELECT subject_kind, subject_id, title, deadline_from, "
                                  "version FROM cases WHERE id = 3")).one()

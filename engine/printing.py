@@ -1,0 +1,5 @@
+"""Printouts (stub)."""
+
+
+class PrintVerbs:
+    """Mixed into ``Engine``."""
