@@ -13,10 +13,11 @@ import click
 
 from engine import Settings, build_engine
 
+from .printing import checkpoint_chore, run_print_job
 from .service import (DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_MAX_BACKOFF,
                       WORKER_BUSY_TIMEOUT_MS, TimerService, configure_logging)
 
-__all__ = ["TimerService", "main", "run_service"]
+__all__ = ["TimerService", "main", "run_print_job", "run_service"]
 
 
 def run_service(settings: Settings, interval: float, batch: int | None, once: bool,
@@ -27,8 +28,9 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
     settings = replace(settings, busy_timeout_ms=min(settings.busy_timeout_ms,
                                                      WORKER_BUSY_TIMEOUT_MS))
     engine = build_engine(settings)
+    chores = [lambda: run_print_job(engine, now), checkpoint_chore(engine, lambda: now)]
     service = TimerService(engine, interval, batch or settings.timer_batch, max_backoff,
-                           lambda: now)
+                           lambda: now, chores)
     previous = service.handle_signals()
     try:
         return service.run(once)
@@ -49,7 +51,8 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
               show_default=True, help="longest wait after failed sweeps, in seconds")
 @click.option("--once", is_flag=True, help="one sweep, then exit (1 if it failed)")
 def main(db, interval, batch, max_backoff, once):
-    """Fire due timers (BPMN timers, step and case deadlines) until SIGTERM or Ctrl-C."""
+    """Fire due timers (BPMN timers, step and case deadlines), render batch print jobs and
+    write the daily audit checkpoint, until SIGTERM or Ctrl-C."""
     configure_logging()
     settings = Settings.from_environment(**({"database_url": db} if db else {}))
     sys.exit(run_service(settings, interval, batch, once, max_backoff))
