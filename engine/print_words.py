@@ -33,7 +33,9 @@ def duration_words(span: timedelta) -> str:
     hours, minutes = divmod(rest, 60)
     if days:
         return f"{days}天{hours}小时" if hours else f"{days}天"
-    return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
+    if hours:
+        return f"{hours}小时{minutes}分" if minutes else f"{hours}小时"
+    return f"{minutes}分钟"
 
 
 def _days_after(later: datetime, earlier: datetime) -> int:
