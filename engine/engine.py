@@ -26,7 +26,7 @@ from .definitions import DefinitionVerbs
 from .directory import Directory
 from .errors import DixianError
 from .migration import MigrationVerbs
-from .print_jobs import PrintJobVerbs
+from .print_jobs import AuditReadVerbs, PrintJobVerbs
 from .printing import PrintVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
@@ -39,7 +39,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, CheckpointVerbs, PrintVerbs, PrintJobVerbs):
+             ProjectVerbs, CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, insert, or_, select, update
 
-from . import audit, policy
+from . import audit, policy, store, views
 from .calendar import TIMEZONE
 from .directory import area_names
-from .errors import InvalidData, NotFound
+from .errors import Forbidden, InvalidData, NotFound
 from .models import Case, CaseStatus, User
 from .print_models import PrintJob
 
@@ -220,3 +220,39 @@ class PrintJobVerbs:
                 audit.append_global(conn, "printed", requester, now, {
                     "kind": "batch", "job": job_id, "cases": job.total, "sha256": digest})
             return self._job(conn, job_id)
+
+
+class AuditReadVerbs:
+    """Mixed into ``Engine``: the auditor's list of cases across their area."""
+
+    def cases_in_area(self, actor, area: str = "", date_from=None, date_to=None,
+                      process: str = "", status: str = "", text: str = "", page: int = 1,
+                      size: int = 50, now: datetime | None = None
+                      ) -> tuple[list[views.CaseBrief], bool]:
+        """One page of the cases of the actor's area (or an area inside it), newest first,
+        filtered by start date, process, status and title; and whether there are more."""
+        now, area = now or self.clock(), area or actor.area_code
+        if not policy.within(area, actor.area_code):
+            raise Forbidden(f"area {area} is outside {actor.username}'s area "
+                            f"{actor.area_code}")
+        if status and status not in {s.value for s in CaseStatus}:
+            raise InvalidData(f"unknown case status {status!r}", {"status": "unknown"})
+        query = select(*store.CASE_COLUMNS).select_from(store.CASE_JOIN).where(
+            policy.prefix_range(CASES.c.area_code, area))
+        if date_from:
+            query = query.where(CASES.c.started_at >= _bounds(_day(date_from, "from"),
+                                                              _day(date_from, "from"))[0])
+        if date_to:
+            query = query.where(CASES.c.started_at < _bounds(_day(date_to, "to"),
+                                                             _day(date_to, "to"))[1])
+        if process:
+            query = query.where(CASES.c.process_key == process)
+        if status:
+            query = query.where(CASES.c.status == status)
+        if text.strip():
+            query = query.where(CASES.c.title.contains(text.strip(), autoescape=True))
+        with self.transaction(write=False) as tx:
+            found = tx.conn.execute(query.order_by(CASES.c.started_at.desc(), CASES.c.id.desc())
+                                    .limit(size + 1).offset((max(page, 1) - 1) * size)).all()
+            return [views.brief(store.case_row(r), now) for r in found[:size]], \
+                len(found) > size

@@ -14,6 +14,7 @@ from .. import display, handlers
 from ..i18n import locale_name
 from ..transaction import engine
 from . import bp
+from ..audit.forms import PrintForm
 from .forms import CancelForm
 
 
@@ -26,7 +27,7 @@ def show(case_id: int):
         "cases/case.html", view=view, case=view.case, process_name=view.process_name,
         outcome=view.outcome_label.get(locale_name(), ""),
         facts=display.facts(view.facts, view.start_form), history=display.history(view),
-        cancel=CancelForm() if view.can_cancel else None)
+        cancel=CancelForm() if view.can_cancel else None, print_form=PrintForm())
 
 
 @bp.route("/cases/<int:case_id>/cancel", methods=["POST"])
