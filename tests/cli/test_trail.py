@@ -25,7 +25,7 @@ def test_case_chain_with_a_removed_event(cli, users, db_engine):
     cli("deploy", FOUR)
     item = cli.json("start", "four_tasks", "--as", "village11")["items"][0]["id"]
     cli("complete", str(item), "--as", "village11")
-    assert cli("trail", "verify", "1")[1].startswith("case 1: trail intact, 2 events, head ")
+    assert cli("trail", "verify", "1")[1].strip() == "case 1: trail intact, 2 events"
     with db_engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_events WHERE case_id = 1 AND seq = 2"))
     code, out = cli("trail", "verify", "1")

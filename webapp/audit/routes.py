@@ -61,7 +61,9 @@ def cases():
     except InvalidData as err:
         flash(str(err), "error")
         found, more = [], False
+    names = {a.code: a.name for a in engine().areas(handlers.me().area_code)}
     return render_template("audit/cases.html", cases=found, more=more, page=page, args=args,
+                           names=names,
                            statuses=STATUSES, print_form=PrintForm(),
                            definitions=engine().definitions())
 
