@@ -41,7 +41,8 @@ def verify(obj, case_id, global_chain, checkpoint_file, as_user):
         raise click.UsageError("give either a CASE or --global")
     result = obj.engine.verify(None if global_chain else case_id, obj.actor(as_user))
     chain = "global chain" if global_chain else f"case {case_id}"
-    text = (f"{chain}: trail intact, {result.events} events" if result.ok else f"{chain}: TRAIL BROKEN: {result.problem}")
+    text = (f"{chain}: trail intact, {result.events} events" if result.ok
+            else f"{chain}: TRAIL BROKEN: {result.problem}")
     return Report({"case": case_id, **asdict(result)}, text, ok=result.ok)
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from . import audit, households, policy, store, views
 from .calendar import TIMEZONE
 from .directory import area_names
-from .errors import NotFound
 from .forms import mask_id_number
 from .models import Case, CaseStatus, ItemStatus, User
 from .print_words import (DECISIONS, EVENT_WORDS, LEVEL_WORDS, STATUS_WORDS,

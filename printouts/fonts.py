@@ -24,8 +24,9 @@ def cjk_family() -> str:
     installed = _installed()
     if chosen:
         if chosen not in installed:
+            known = ", ".join(sorted(installed)) or "none"
             raise NoCJKFont(f"DIXIAN_PRINT_FONT names {chosen!r}, which fontconfig does not "
-                            f"know; installed Chinese fonts: {', '.join(sorted(installed)) or 'none'}")
+                            f"know; installed Chinese fonts: {known}")
         return chosen
     for family in PREFERRED:
         if family in installed:

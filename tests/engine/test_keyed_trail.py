@@ -9,30 +9,14 @@ from sqlalchemy import text, update
 from engine import audit
 from engine.models import AuditEvent, Case, ChainHead, WorkItem
 
+from audit_support import events, execute, review_case
 from support import NOW, rows
 
 
 @pytest.fixture
 def case_id(eng, deploy, users):
-    """A review case with five events: started, completed, claimed, completed, returned."""
-    deploy("tests/engine/fixtures/review.bpmn")
-    started = eng.start("review", users["village11"], {}, NOW)
-    done = eng.complete(started.items[0].id, users["village11"], {"note": "x"}, NOW,
-                        comment="已入户")
-    eng.claim(done.items[0].id, users["township1"], NOW)
-    eng.complete(done.items[0].id, users["township1"], {"decision": "return",
-                                                        "reason": "补充材料"}, NOW)
-    assert eng.verify(started.case.id).ok
-    return started.case.id
-
-
-def events(eng, case_id):
-    return rows(eng, AuditEvent, AuditEvent.case_id == case_id, order=AuditEvent.seq)
-
-
-def execute(eng, statement, **params):
-    with eng.database.begin() as conn:
-        conn.execute(statement, params)
+    """A case of the review process with five events in its trail."""
+    return review_case(eng, deploy, users)
 
 
 def unkeyed(ev, prev, **changed):

@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import update
 
 import printouts
 from engine import Forbidden

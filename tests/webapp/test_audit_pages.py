@@ -6,7 +6,7 @@ import pdfplumber
 import pytest
 from sqlalchemy import update
 
-from engine.models import AuditEvent, Case
+from engine.models import Case
 from worker import run_print_job
 
 from print_support import approve, run_case
