@@ -10,7 +10,7 @@ from engine.models import AuditEvent, Household
 
 from print_support import ID_NUMBER, approve, run_case
 from printouts.fonts import NoCJKFont, cjk_family
-from support import rows
+from support import rows, run_together, workers
 
 from .conftest import BASE_URL, PRINTED_AT, keep, pdf_pages, pdf_text
 
@@ -71,6 +71,18 @@ def test_every_print_is_in_the_global_chain(eng, approved):
     assert [(p.actor_name, p.data["kind"], p.data["case"]) for p in printed] == [
         ("auditor", "trail", approved), ("township1", "sheet", approved)]
     assert eng.verify(None).ok
+
+
+def test_concurrent_prints_are_each_recorded_once(eng, approved):
+    engines = workers(eng, 4)
+    who = ["auditor", "county1", "township1", "village11"]
+    errors = run_together([lambda e=e, w=w: e.printout(approved, e.find_user(w), "trail",
+                                                         PRINTED_AT)
+                           for e, w in zip(engines, who)])
+    assert errors == []
+    printed = rows(eng, AuditEvent, AuditEvent.event == "printed")
+    assert sorted(p.actor_name for p in printed) == sorted(who)
+    assert eng.verify(None).ok and eng.verify(approved).ok
 
 
 def test_printing_outside_ones_area_is_refused_and_not_recorded(eng, approved):
