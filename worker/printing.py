@@ -19,11 +19,11 @@ log = logging.getLogger("dixian.worker")
 
 def run_print_job(engine: Engine, now: datetime | None = None) -> bool:
     """Claim one queued batch job and render it; False when none was waiting."""
-    import printouts
-
     job = engine.claim_print_job(now)
     if job is None:
         return False
+    import printouts  # WeasyPrint loads in a second or two: only when there is work
+
     log.info("print job %d: %d cases of %s", job.id, job.total, job.area_code)
     try:
         requester = engine.user(job.requested_by)

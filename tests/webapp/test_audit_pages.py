@@ -79,7 +79,7 @@ def test_verification_page_by_number(client, auth, cases, eng):
     assert "seal does not match" in page
     page = client.get("/audit/verify?case=abc").get_data(as_text=True)
     assert 'aria-invalid="true"' in page
-    assert "#999" in client.get("/audit/verify?case=999").get_data(as_text=True)
+    assert "没有第 999 号案卷" in client.get("/audit/verify?case=999").get_data(as_text=True)
     auth.logout()
     auth.login("village21")
     assert client.get("/audit/verify?case=1").status_code == 403
@@ -93,7 +93,7 @@ def test_batch_printing_from_request_to_download(client, auth, cases, eng):
         "area": "360799100", "date_from": "2026-11-01", "date_to": "2026-11-30",
         "process_key": "", "status": ""}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Batch #1 queued: 1 cases" in page
+    assert "批量打印任务 #1 已排队：共 1 件" in page
     assert '<meta http-equiv="refresh" content="3">' in page and "0/1" in page
     assert run_print_job(eng) is True
     page = client.get("/audit/batches").get_data(as_text=True)
