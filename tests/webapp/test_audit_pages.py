@@ -110,5 +110,5 @@ def test_batch_form_errors_are_shown_next_to_the_field(client, auth, cases, rows
     page = client.post("/audit/batches", data={
         "area": "360799100", "date_from": "2026-10-01", "date_to": "2026-10-31",
         "process_key": "", "status": ""}).get_data(as_text=True)
-    assert "has-error" in page and "no case of this area started in that range" in page
+    assert "has-error" in page and "本区划在该日期范围内没有立案的案卷" in page
     assert rows("SELECT id FROM print_jobs") == []

@@ -115,9 +115,14 @@ def batches():
                                  form.date_from.data, form.date_to.data, form.process_key.data,
                                  form.status.data)
         except InvalidData as err:
-            field = {"from": form.date_from, "to": form.date_to}.get(
-                next(iter(err.errors), ""), form.date_from)
-            field.errors = [*field.errors, str(err)]
+            name, problem = next(iter(err.errors.items()), ("from", ""))
+            field = {"from": form.date_from, "to": form.date_to}.get(name, form.date_from)
+            words = {"no cases": _("No case of this area was started in that range."),
+                     "before from": _("The range ends before it starts."),
+                     "too far": _("A batch covers at most a year."),
+                     "too many cases": _("Too many cases: choose a shorter range or a smaller "
+                                         "area.")}
+            field.errors = [*field.errors, words.get(problem, str(err))]
         else:
             flash(_("Batch #%(id)s queued: %(n)d cases. The worker prints it in the "
                     "background.", id=job.id, n=job.total), "success")
