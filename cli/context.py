@@ -27,6 +27,8 @@ class Context:
     def __init__(self, db: str | None, as_json: bool, now: datetime | None):
         self.db, self.as_json, self.now = db, as_json, now
         self._engine: Engine | None = None
+        # Run once the command's transaction committed (files written only then).
+        self.after_commit: list = []
 
     @property
     def settings(self) -> Settings:
@@ -70,6 +72,8 @@ def execute(obj: Context, write: bool, body, **params) -> None:
             report = body(obj, **params)
     except DixianError as err:
         fail(str(err))
+    for action in obj.after_commit:
+        action()
     obj.show(report)
 
 

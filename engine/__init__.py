@@ -12,6 +12,7 @@ The engine never imports Flask or click.
 from . import demo
 from .audit import Verification
 from .calendar import TIMEZONE, BusinessCalendar, DayKind
+from .checkpoints import Checkpoint, CheckpointCheck
 from .cases import Completed, Started, local_today
 from .directory import Actor, AreaRow
 from .engine import Engine, build_engine
@@ -28,6 +29,9 @@ from .households import HouseholdRow
 from .migration import CaseMigration, MigrationReport
 from .models import CaseStatus, ItemStatus, Level
 from .parsing import ParsedDefinition, StepInfo
+from .print_jobs import PrintJobView
+from .printing import (CasePrintout, EventLine, NoticeLine, Opinion, Person, PublicityNotice,
+                       StepLine)
 from .procedures import Fact, Procedure, Subject
 from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
                        ProjectView)
@@ -61,4 +65,7 @@ __all__ = [
     "BoardRow", "NotificationPage", "NotificationView", "OverdueBoard", "OverdueItem",
     "RiskCase", "SupervisionView", "Urged", "LeaseView", "TimerView", "SmsGateway",
     "notification_text",
+    # Printouts, batch print jobs and audit checkpoints
+    "CasePrintout", "Checkpoint", "CheckpointCheck", "EventLine", "NoticeLine", "Opinion",
+    "Person", "PrintJobView", "PublicityNotice", "StepLine",
 ]

@@ -143,6 +143,7 @@ class Tx:
         self.failed = False  # a verb failed inside: the owner must roll back
         self.global_events: list[tuple] = []  # written to the global chain at commit
         self.token = None  # the Engine's context-variable token while it is current
+        self.audit_key: bytes | None = None  # the Engine's, for keyed audit hashes
         self._savepoints = 0
 
     def _begin(self) -> None:
@@ -197,18 +198,20 @@ class Tx:
             self.conn.close()
 
 
-def alembic_config(engine: Engine):
-    """An Alembic config whose migrations run on ``engine``."""
+def alembic_config(engine: Engine, audit_key: bytes | None = None):
+    """An Alembic config whose migrations run on ``engine`` (with the audit key, for
+    migrations that seal chains)."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
+    config.attributes["audit_key"] = audit_key
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "head", audit_key: bytes | None = None) -> None:
     """Bring the schema up to ``revision`` with Alembic."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    command.upgrade(alembic_config(engine, audit_key), revision)

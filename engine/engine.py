@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine as Database
 from . import clock as clocks
 from . import policy
 from .admin import AdminVerbs
+from .checkpoints import CheckpointVerbs, load_audit_key
 from .cases import CaseVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
@@ -27,6 +28,8 @@ from .logins import LoginVerbs
 from .errors import DixianError
 from .messaging import MessagingVerbs
 from .migration import MigrationVerbs
+from .print_jobs import AuditReadVerbs, PrintJobVerbs
+from .printing import PrintVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
 from .reading import ReadVerbs
@@ -40,7 +43,8 @@ from .worker_verbs import WorkerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs):
+             ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs,
+             CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,
@@ -49,6 +53,7 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
         self.settings, self.database, self.registry, self.runner = (
             settings, database, registry, runner)
         self.directory, self.procedures, self.clock = directory, procedures, clock
+        self.audit_key = load_audit_key(settings)
         self._current: contextvars.ContextVar[Tx | None] = contextvars.ContextVar(
             f"dixian_tx_{id(self)}", default=None)
 
@@ -69,7 +74,7 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
                 current.failed = True
                 raise
             return
-        tx = Tx(self.database, write)
+        tx = self._tx(write)
         token = self._current.set(tx)
         try:
             yield tx
@@ -85,8 +90,13 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
         """Open a transaction that the verbs called after it join, until ``end``."""
         if self._current.get() is not None:
             raise DixianError("a transaction is already open")
-        tx = Tx(self.database, write)
+        tx = self._tx(write)
         tx.token = self._current.set(tx)
+        return tx
+
+    def _tx(self, write: bool) -> Tx:
+        tx = Tx(self.database, write)
+        tx.audit_key = self.audit_key
         return tx
 
     def commit(self) -> None:
@@ -141,8 +151,8 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
                 for key in p.process_keys if key in deployed]
 
     def migrate(self) -> None:
-        """Create or upgrade the schema."""
-        migrate(self.database)
+        """Create or upgrade the schema (existing chain heads are sealed with the key)."""
+        migrate(self.database, audit_key=self.audit_key)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -197,6 +197,8 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    # The keyed seal over the chain head, the workflow state, status and outcome (audit).
+    audit_seal: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (Index("ix_cases_subject", "subject_kind", "subject_id"),)
 
@@ -296,6 +298,7 @@ class ChainHead(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     head: Mapped[str] = mapped_column(String(64), default="")
+    seal: Mapped[str] = mapped_column(String(64), default="")
 
 
 class CalendarDay(Base):
@@ -326,3 +329,4 @@ class Attachment(Base):
 
 from . import project_models  # noqa: E402,F401  (the project library's tables)
 from . import supervision_models  # noqa: E402,F401  (督办, urges, notifications, leases)
+from . import print_models  # noqa: E402,F401  (batch print jobs)

@@ -149,6 +149,11 @@ def print_case(actor, case) -> str:
     return view_case(actor, case)
 
 
+def print_batch(actor, area_code: str) -> str:
+    """Print the trails of an area's cases as one batch: anyone of that area."""
+    return _active(actor) or _in_area(actor, area_code, "a batch print")
+
+
 def view_household(actor, village_code: str) -> str:
     """Read a household's record: anyone of its area."""
     return _active(actor) or _in_area(actor, village_code, "the household")

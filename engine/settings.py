@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .db import DEFAULT_URL
@@ -51,6 +51,12 @@ class Settings:
     sms_gateway: str = ""
     # The address links in e-mails point to (``https://dixian.example.gov.cn``).
     base_url: str = "http://127.0.0.1:5000"
+    # The audit key: held outside the database, set by the deployment (DIXIAN_AUDIT_KEY, or
+    # a file). Without either, a random key is written to ``audit_key_file`` on first use.
+    audit_key: str = field(default="", repr=False)
+    audit_key_file: str = str(ROOT / "var" / "audit.key")
+    # Where the daily signed checkpoints of every chain head are written for archiving.
+    checkpoint_dir: str = str(ROOT / "var" / "checkpoints")
 
     _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
             "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
@@ -68,7 +74,9 @@ class Settings:
             "smtp_host": "DIXIAN_SMTP_HOST", "smtp_port": "DIXIAN_SMTP_PORT",
             "smtp_sender": "DIXIAN_SMTP_SENDER", "smtp_user": "DIXIAN_SMTP_USER",
             "smtp_password": "DIXIAN_SMTP_PASSWORD", "smtp_starttls": "DIXIAN_SMTP_STARTTLS",
-            "sms_gateway": "DIXIAN_SMS_GATEWAY", "base_url": "DIXIAN_BASE_URL"}
+            "sms_gateway": "DIXIAN_SMS_GATEWAY", "base_url": "DIXIAN_BASE_URL",
+            "audit_key": "DIXIAN_AUDIT_KEY", "audit_key_file": "DIXIAN_AUDIT_KEY_FILE",
+            "checkpoint_dir": "DIXIAN_CHECKPOINT_DIR"}
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":

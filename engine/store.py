@@ -116,10 +116,11 @@ UPDATE_CASE = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
     audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
     status=bindparam("new_status"), outcome=bindparam("new_outcome"),
     outcome_reason=bindparam("new_reason"), ended_at=bindparam("new_ended_at"),
-    deadline_met_at=bindparam("new_met_at")))
+    deadline_met_at=bindparam("new_met_at"), audit_seal=bindparam("new_seal")))
 SET_CASE_HEAD = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
                                              CASES.c.audit_seq == bindparam("old_seq")).values(
-    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head")))
+    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
+    audit_seal=bindparam("new_seal")))
 COMPLETE_ITEM = Prepared(update(ITEMS).where(
     ITEMS.c.id == bindparam("item_id"), ITEMS.c.status == ItemStatus.OPEN.value,
     or_(ITEMS.c.assignee_id.is_(None), ITEMS.c.assignee_id == bindparam("user_id"))).values(
@@ -257,8 +258,10 @@ class CaseWrite:
 
     def insert_case(self, columns: dict) -> int:
         """Insert the case row itself (a new case); returns its id."""
+        self.case.state = columns["state"]
         self.case.id = INSERT_CASE.insert(self.conn, [{**columns, "version": 1,
-                                                       "audit_seq": 0, "audit_head": ""}])[0][0]
+                                                       "audit_seq": 0, "audit_head": "",
+                                                       "audit_seal": ""}])[0][0]
         return self.case.id
 
     def save(self) -> list[ItemRow]:
@@ -283,19 +286,23 @@ class CaseWrite:
             old_seq = case.audit_seq
             for row in self._chain():
                 audit.INSERT_EVENTS.send(conn, row).close()
+            key = audit.key_of(conn)
             if self.state is not None:
                 guards.append((UPDATE_CASE.send(conn, {
                     "case_id": case.id, "old_version": case.version, "state": self.state,
                     "new_version": case.version + 1, "new_seq": case.audit_seq,
                     "new_head": case.audit_head, "new_status": case.status,
                     "new_outcome": case.outcome, "new_reason": case.outcome_reason,
-                    "new_ended_at": case.ended_at, "new_met_at": case.deadline_met_at}),
+                    "new_ended_at": case.ended_at, "new_met_at": case.deadline_met_at,
+                    "new_seal": audit.case_seal(
+                        key, case.id, case.audit_seq, case.audit_head, self.state,
+                        case.status, case.outcome, case.definition_id)}),
                     f"case {case.id} was changed by someone else at the same time; reload "
                     f"and try again"))
             elif case.audit_seq != old_seq:
                 guards.append((SET_CASE_HEAD.send(conn, {
                     "case_id": case.id, "old_seq": old_seq, "new_seq": case.audit_seq,
-                    "new_head": case.audit_head}),
+                    "new_head": case.audit_head, "new_seal": audit.seal_of(key, case)}),
                     f"case {case.id} was changed by someone else at the same time"))
         for cursor, conflict in guards:
             changed = cursor.rowcount
@@ -345,10 +352,10 @@ class CaseWrite:
         return items
 
     def _chain(self) -> list[dict]:
-        case, rows = self.case, []
+        case, rows, key = self.case, [], audit.key_of(self.conn)
         for event, actor, data, comment, task_name, item_id in self.events:
             row = audit.entry(case.id, case.audit_seq + 1, case.audit_head or audit.GENESIS,
-                              event, actor, self.now, data, comment, task_name, item_id)
+                              event, actor, self.now, data, comment, task_name, item_id, key)
             case.audit_seq, case.audit_head = row["seq"], row["hash"]
             rows.append(row)
         self.events = []

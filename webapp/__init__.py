@@ -81,11 +81,11 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; the JSON API checks CSRF itself (bearer tokens need none)."""
-    from . import (admin, api, auth, cases, households, inbox, projects, supervision, tasks,
-                   vendor)
+    from . import (admin, api, audit, auth, cases, households, inbox, projects, supervision,
+                   tasks, vendor)
     from .extensions import csrf
 
-    for module in (auth, inbox, tasks, cases, households, projects, admin, supervision,
+    for module in (auth, inbox, tasks, cases, households, projects, admin, supervision, audit,
                    vendor):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

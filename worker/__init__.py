@@ -16,13 +16,14 @@ import click
 from engine import Settings, build_engine
 from engine.errors import Conflict
 
+from .printing import checkpoint_chore, run_print_job
 from .service import (DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_MAX_BACKOFF,
                       WORKER_BUSY_TIMEOUT_MS, TimerService, configure_logging,
                       lease_owner, process_gone)
 
 log = logging.getLogger("dixian.worker")
 
-__all__ = ["TimerService", "main", "run_service"]
+__all__ = ["TimerService", "main", "run_print_job", "run_service"]
 
 
 def run_service(settings: Settings, interval: float, batch: int | None, once: bool,
@@ -43,8 +44,9 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
         return 2
     except Exception as err:  # the database is away: the loop's first sweep will retry
         log.error("could not register the worker: %s", err)
+    chores = [lambda: run_print_job(engine, now), checkpoint_chore(engine, lambda: now)]
     service = TimerService(engine, interval, batch or settings.timer_batch, max_backoff,
-                           lambda: now, lease)
+                           lambda: now, lease, chores)
     previous = service.handle_signals()
     try:
         return service.run(once)
@@ -69,9 +71,9 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
               show_default=True, help="longest wait after failed sweeps, in seconds")
 @click.option("--once", is_flag=True, help="one sweep, then exit (1 if it failed)")
 def main(db, interval, batch, max_backoff, once):
-    """Fire due timers (BPMN timers, step and case deadlines, 督办) and send notifications
-    until SIGTERM or Ctrl-C. On SQLite one worker runs at a time (exit status 2 if another
-    holds the lease)."""
+    """Fire due timers (BPMN timers, step and case deadlines, 督办), send notifications,
+    render batch print jobs and write the daily audit checkpoint, until SIGTERM or Ctrl-C.
+    On SQLite one worker runs at a time (exit status 2 if another holds the lease)."""
     configure_logging()
     settings = Settings.from_environment(**({"database_url": db} if db else {}))
     sys.exit(run_service(settings, interval, batch, once, max_backoff))

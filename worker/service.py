@@ -44,11 +44,15 @@ class TimerService:
 
     def __init__(self, engine: Engine, interval: float = DEFAULT_INTERVAL,
                  batch: int = DEFAULT_BATCH, max_backoff: float = DEFAULT_MAX_BACKOFF,
-                 now: Callable[[], datetime | None] = lambda: None, lease: str = ""):
+                 now: Callable[[], datetime | None] = lambda: None, lease: str = "",
+                 chores: list[Callable[[], bool]] | None = None):
         self.engine, self.interval, self.batch = engine, interval, batch
         # The worker's lease name: with one, each sweep renews the lease and sends the
         # notifications waiting in the outbox, and long waits are cut to keep it alive.
         self.lease = lease
+        # Work beside the timers (batch printing, the daily checkpoint): each call does one
+        # piece and says whether it found any.
+        self.chores = list(chores or [])
         self.max_backoff = max(max_backoff, interval)
         self.now = now
         self.stop = threading.Event()
@@ -95,6 +99,19 @@ class TimerService:
             except Exception as err:  # the database is away: the sweep will say so
                 log.debug("heartbeat failed: %s", summary(err))
 
+    def run_chores(self) -> bool:
+        """One round of chores; whether any found work. A failed chore is logged, never
+        fatal to the loop."""
+        busy = False
+        for chore in self.chores:
+            if self.stop.is_set():
+                break
+            try:
+                busy = chore() or busy
+            except Exception as err:  # the service must outlive every chore
+                log.error("%s failed: %s", getattr(chore, "__name__", "chore"), summary(err))
+        return busy
+
     def backoff(self) -> float:
         """Seconds to wait after the current run of failed sweeps."""
         return min(self.interval * 2 ** (self.failures - 1), self.max_backoff)
@@ -115,8 +132,11 @@ class TimerService:
                 self.wait(wait)
                 continue
             self.failures = 0
+            busy = self.run_chores()
             if once:
                 break
+            if busy:
+                continue
             if sweep.seen < self.batch:  # a full batch means more are due: go on at once
                 self.wait(self.interval)
         log.info("timer service stopped")
@@ -166,3 +186,4 @@ def configure_logging(level: int = logging.INFO) -> None:
     records only from warnings up."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(max(level, logging.WARNING))
+    logging.getLogger("weasyprint").setLevel(max(level, logging.WARNING))

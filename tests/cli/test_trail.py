@@ -41,3 +41,24 @@ def test_global_chain_is_for_administrators_and_auditors(cli, users):
 def test_verify_needs_a_case_or_global(cli):
     assert cli("trail", "verify")[0] == 2
     assert cli("trail", "verify", "1", "--global")[0] == 2
+
+
+def test_checkpoint_written_then_checked(cli, users, db_engine, tmp_path):
+    cli("deploy", FOUR)
+    item = cli.json("start", "four_tasks", "--as", "village11")["items"][0]["id"]
+    code, out = cli("trail", "checkpoint", "--dir", str(tmp_path), "--as", "auditor")
+    assert code == 0 and "1 case chains" in out
+    written = next(tmp_path.glob("checkpoint-*.json"))
+    code, out = cli("trail", "verify", "--checkpoint", str(written))
+    assert code == 0 and "1 case chains and the global chain still hold" in out
+    cli("complete", str(item), "--as", "village11")
+    assert cli("trail", "verify", "--checkpoint", str(written))[0] == 0  # moved on: fine
+    with db_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_events WHERE case_id = 1"))
+    code, out = cli("trail", "verify", "--checkpoint", str(written))
+    assert code == 1 and "case 1: event #1 is not the one the checkpoint recorded" in out
+
+
+def test_checkpoints_are_for_administrators_and_auditors(cli, users, tmp_path):
+    code, out = cli("trail", "checkpoint", "--dir", str(tmp_path), "--as", "village11")
+    assert (code, out) == (1, "error: user village11 is not an administrator\n")

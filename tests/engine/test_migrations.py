@@ -61,7 +61,7 @@ def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
                          {"seq": seq, "at": now.replace(tzinfo=None), "prev": prev,
                           "hash": digest})
             prev = digest
-    migrate(database)
+    migrate(database, audit_key=old.audit_key)
     with database.connect() as conn:
         case = conn.execute(text("SELECT subject_kind, subject_id, title, deadline_from, "
                                  "version FROM cases WHERE id = 3")).one()
@@ -71,6 +71,7 @@ def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
     assert str(case.deadline_from) == str(date(2026, 10, 30))
     assert timer.fire_at == timer.due_at and timer.attempts == 0
     assert old.verify(None).ok and old.verify(None).events == 2
+    assert old.verify(3).ok  # the case's head was sealed by 0010 with the audit key
     # New events are hashed with the current version; the mixed chain verifies.
     old.record("calendar_changed", None, {"day": "2026-10-01"}, now)
     result = old.verify(None)

@@ -15,6 +15,7 @@ from ..i18n import locale_name
 from ..transaction import engine
 from . import bp
 from ..supervision.forms import UrgeForm
+from ..audit.forms import PrintForm
 from .forms import CancelForm
 
 
@@ -29,7 +30,8 @@ def show(case_id: int):
         facts=display.facts(view.facts, view.start_form), history=display.history(view),
         cancel=CancelForm() if view.can_cancel else None,
         supervised=engine().supervisions_of_case(case_id, handlers.me()),
-        supervision_outcomes=display.SUPERVISION_OUTCOMES, urge_form=UrgeForm())
+        supervision_outcomes=display.SUPERVISION_OUTCOMES, urge_form=UrgeForm(),
+        print_form=PrintForm())
 
 
 @bp.route("/cases/<int:case_id>/cancel", methods=["POST"])

@@ -1,0 +1,120 @@
+"""Printouts: the engine's printout views laid out as A4 PDFs with WeasyPrint.
+
+A front-end of the engine like the web application: it renders ``CasePrintout`` (trail,
+approval sheet), ``PublicityNotice`` and batches of trails, and never queries the database.
+Text is set in a Chinese font found at run time (``fonts``); pages are numbered
+"第 N 页 共 M 页"; a trail carries a QR code of its case's verification page.
+"""
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from engine import TIMEZONE, CasePrintout, PublicityNotice
+
+from .fonts import NoCJKFont, cjk_family
+
+__all__ = ["NoCJKFont", "render_batch", "render_notice", "render_sheet", "render_trail",
+           "trail_html"]
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def _local(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(TIMEZONE).strftime(pattern)
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return _local(value, "%Y年%m月%d日").replace("年0", "年").replace("月0", "月")
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _fact(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, date):
+        return _day(value)
+    return "" if value is None else str(value)
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(dt=_local, day=_day, fact=_fact)
+    return env
+
+
+ENV = _environment()
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of ``url`` as an SVG data URI (black on white, prints in any printer)."""
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
+
+
+def _page(template: str, base_url: str = "", **values) -> str:
+    return ENV.get_template(template).render(font=cjk_family(), base_url=base_url.rstrip("/"),
+                                             **values)
+
+
+def trail_html(printout: CasePrintout, base_url: str) -> str:
+    """One case's trail as a complete HTML page."""
+    url = base_url.rstrip("/") + printout.verify_path
+    return _page("trail.html", base_url, p=printout, qr=qr_data_uri(url), verify_url=url)
+
+
+def _document(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).render()
+
+
+def render_trail(printout: CasePrintout, base_url: str) -> bytes:
+    """The process trail of one case as a PDF."""
+    return _document(trail_html(printout, base_url)).write_pdf()
+
+
+def render_sheet(printouts: Iterable[CasePrintout]) -> bytes:
+    """Approval sheets (审批表), one page per case, for filing."""
+    return _document(_page("sheet.html", sheets=list(printouts))).write_pdf()
+
+
+def render_notice(notice: PublicityNotice) -> bytes:
+    """The village publicity notice as a PDF."""
+    return _document(_page("notice.html", n=notice)).write_pdf()
+
+
+def render_batch(printouts: Iterable[CasePrintout], base_url: str, heading: str,
+                 progress: Callable[[int], None] | None = None) -> bytes:
+    """Several trails as one PDF after a table of contents; each trail keeps its own page
+    numbers (it is filed as a document of its own). ``progress(n)`` after each case."""
+    documents, entries = [], []
+    for number, printout in enumerate(printouts, start=1):
+        documents.append(_document(trail_html(printout, base_url)))
+        entries.append(printout)
+        if progress is not None:
+            progress(number)
+
+    def contents(offset: int):
+        starts, page = [], offset + 1
+        for document in documents:
+            starts.append(page)
+            page += len(document.pages)
+        return _document(_page("contents.html", heading=heading,
+                               entries=list(zip(entries, starts, documents))))
+
+    toc = contents(0)
+    toc = contents(len(toc.pages))
+    pages = [page for document in [toc, *documents] for page in document.pages]
+    return toc.copy(pages).write_pdf()
