@@ -2,7 +2,7 @@
 key); print jobs for batch printing in the worker
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-29
 """
 import hashlib
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = '0010'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
