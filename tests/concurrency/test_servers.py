@@ -4,6 +4,7 @@ runs on). No request may fail with a 500; every change lands exactly once."""
 from __future__ import annotations
 
 import http.client
+from contextlib import closing
 import signal
 import subprocess
 import sys
@@ -39,13 +40,13 @@ def test_two_workers_two_clients_complete_different_items_without_a_500(eng, use
     def client(user, share):
         def run():
             token = tokens[user.username]
-            conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=60)
-            for item_id in share:
-                status, body = app.request("POST", f"/api/v1/tasks/{item_id}/complete",
-                                           {"data": {"step": 1}, "case_version": 1}, token,
-                                           connection=conn)
-                statuses[status] += 1
-                assert status == 200, body
+            with closing(http.client.HTTPConnection("127.0.0.1", app.port, timeout=60)) as conn:
+                for item_id in share:
+                    status, body = app.request("POST", f"/api/v1/tasks/{item_id}/complete",
+                                               {"data": {"step": 1}, "case_version": 1}, token,
+                                               connection=conn)
+                    statuses[status] += 1
+                    assert status == 200, body
         return run
 
     # two clients per village user, each with half of that user's items
@@ -69,16 +70,16 @@ def test_three_users_claiming_the_same_items_have_one_winner_each(eng, users, de
     def claimer(user):
         def run():
             token = app.token(user.username, demo.PASSWORD)
-            conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=60)
-            for item_id in items:
-                status, body = app.request("POST", f"/api/v1/tasks/{item_id}/claim", {},
-                                           token, connection=conn)
-                statuses[status] += 1
-                if status == 200:
-                    won[item_id] += 1
-                    assert body["item"]["assignee_id"] == user.id
-                else:
-                    assert status in (403, 409) and body["error"], body
+            with closing(http.client.HTTPConnection("127.0.0.1", app.port, timeout=60)) as conn:
+                for item_id in items:
+                    status, body = app.request("POST", f"/api/v1/tasks/{item_id}/claim", {},
+                                               token, connection=conn)
+                    statuses[status] += 1
+                    if status == 200:
+                        won[item_id] += 1
+                        assert body["item"]["assignee_id"] == user.id
+                    else:
+                        assert status in (403, 409) and body["error"], body
         return run
 
     assert together([claimer(u) for u in staff]) == []
