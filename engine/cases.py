@@ -43,6 +43,21 @@ def local_today(now: datetime) -> date:
     return now.astimezone(TIMEZONE).date()
 
 
+def ended_data(workflow) -> dict:
+    """The case data as the workflow ended: every completed task's data, latest last."""
+    data = dict(workflow.data)
+    for task in sorted(workflow.get_tasks(state=TaskState.COMPLETED),
+                       key=lambda t: t.last_state_change):
+        data.update(task.data)
+    return data
+
+
+def _refuse(problems: dict[str, str]) -> None:
+    """Raise InvalidData naming each field a procedure's rules refuse."""
+    if problems:
+        raise InvalidData("; ".join(f"{k}: {v}" for k, v in problems.items()), problems)
+
+
 def _data(data) -> dict:
     if not isinstance(data, dict):
         raise InvalidData("data must be a JSON object", {"data": "not an object"})
@@ -71,6 +86,7 @@ class CaseVerbs:
             subject = procedure.subject(conn, actor, data, parsed.key)
             if parsed.start_form:
                 forms.validate(parsed.forms[parsed.start_form], data, local_today(now), locale)
+            _refuse(procedure.check(conn, parsed, None, "start", data, {}, now, locale))
             subject = procedure.open(conn, actor, subject, data, now)
             deadline_from, deadline = self._deadline(tx, parsed, data, now)
             case = CaseRow(0, row.id, row.sha256, row.key, subject.kind, subject.id,
@@ -126,11 +142,14 @@ class CaseVerbs:
             parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
             if item.form:
                 forms.validate(parsed.forms[item.form], data, local_today(now), locale)
-            self.procedure_of(parsed).completing(conn, actor, case, item.task_name, data, now)
             workflow = self.runner.restore(parsed, case.id, case.state)
             task = find_task(workflow, item.task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(f"work item {item.id} is no longer waiting for input")
+            procedure = self.procedure_of(parsed)
+            _refuse(procedure.check(conn, parsed, case, item.task_name, data, task.data,
+                                    now, locale))
+            procedure.completing(conn, actor, case, item.task_name, data, now)
             before = self.runner.snapshot(workflow, parsed)
             write = CaseWrite(conn, case, now)
             task.data.update(data)
@@ -167,7 +186,7 @@ class CaseVerbs:
         created = write.save()
         self.runner.remember(write.case.id, state, workflow)
         if write.closed:
-            self.procedure_of(parsed).ended(conn, write.case, write.now)
+            self.procedure_of(parsed).closed(conn, write.case, write.now, ended_data(workflow))
         return created
 
     def _advance(self, tx, write: CaseWrite, parsed, workflow, before: Snapshot, actor,
@@ -200,12 +219,12 @@ class CaseVerbs:
         return self.runner.dump(workflow)
 
     def _close(self, tx, write: CaseWrite, parsed, workflow, actor, data: dict) -> None:
-        case, outcome = write.case, ""
-        ended = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                 if t.task_spec.name in parsed.outcomes]
-        if ended:
-            outcome = parsed.outcomes[max(ended, key=lambda t: t.last_state_change)
-                                      .task_spec.name]
+        case = write.case
+        ended = sorted((t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                        if t.task_spec.name in parsed.outcomes),
+                       key=lambda t: t.last_state_change)
+        outcome = self.procedure_of(parsed).final_outcome(
+            [parsed.outcomes[t.task_spec.name] for t in ended])
         status = (CaseStatus.COMPLETED if outcome in SUCCESS_OUTCOMES
                   else CaseStatus.REJECTED).value
         reason = ""

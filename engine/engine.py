@@ -28,6 +28,7 @@ from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
 from .reading import ReadVerbs
+from .register import RegisterVerbs
 from .registry import Registry
 from .runner import Runner
 from .scripts import ScriptLimits
@@ -36,7 +37,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs):
+             ProjectVerbs, RegisterVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,
@@ -157,4 +158,5 @@ def build_engine(settings: Settings | None = None, database: Database | None = N
     return Engine(settings, database, Registry(settings.definition_cache_size),
                   Runner(limits, settings.workflow_cache_size),
                   Directory(password_hasher or PasswordHasher()),
-                  dict(procedures or PROCEDURES), clock)
+                  {name: procedure.configured(settings)
+                   for name, procedure in (procedures or PROCEDURES).items()}, clock)

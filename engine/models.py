@@ -292,3 +292,4 @@ class Attachment(Base):
 
 
 from . import project_models  # noqa: E402,F401  (the project library's tables)
+from . import register_models  # noqa: E402,F401  (the register of monitoring objects)

@@ -29,6 +29,13 @@ class Settings:
     timer_retry_seconds: float = 30.0
     timer_retry_cap_seconds: float = 3600.0
     upload_max_bytes: int = 10 * 1024 * 1024
+    # The deployment's province (2-digit division code, e.g. "41" Henan): the monitoring
+    # line table is keyed by it. Empty: the first two digits of each case's village code.
+    province: str = ""
+    # Overrides the medical-insurance warning line of the monitoring line table (yuan/year).
+    medical_warning_line: float = 0.0
+    # A discovery date older than this many days is refused (a clue that old is a new case).
+    discovery_max_age_days: int = 90
 
     _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
             "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
@@ -36,7 +43,9 @@ class Settings:
             "script_time_seconds": "DIXIAN_SCRIPT_SECONDS",
             "script_max_items": "DIXIAN_SCRIPT_MAX_ITEMS",
             "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "timer_batch": "DIXIAN_TIMER_BATCH",
-            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES"}
+            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES", "province": "DIXIAN_PROVINCE",
+            "medical_warning_line": "DIXIAN_MEDICAL_WARNING_LINE",
+            "discovery_max_age_days": "DIXIAN_DISCOVERY_MAX_AGE_DAYS"}
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":

@@ -79,6 +79,10 @@ class CaseBrief:
     ended_at: datetime | None
     version: int
     overdue: bool
+    # "met" (decided within the limit), "late" (decided after it), "overdue" (running past
+    # it), "open" (running within it) or "" (no limit, or cancelled); days_late: 超期 N 天.
+    deadline_state: str = ""
+    days_late: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,29 @@ def is_overdue(case: CaseRow, now: datetime) -> bool:
             and case.deadline_met_at is None and case.deadline < now)
 
 
+def deadline_standing(case: CaseRow, now: datetime) -> tuple[str, int]:
+    """Whether the overall limit was met, with the time it was decided (the stop step's
+    completion, else the case's end): (state, days late by China's calendar)."""
+    if case.deadline is None or case.status == CaseStatus.CANCELLED.value:
+        return "", 0
+    decided = case.deadline_met_at or case.ended_at
+    moment = decided or now
+    late = max(0, (moment.astimezone(TIMEZONE).date()
+                   - case.deadline.astimezone(TIMEZONE).date()).days)
+    if moment <= case.deadline:
+        late = 0
+    if decided is None:
+        return ("overdue" if late else "open"), late
+    return ("late" if late else "met"), late
+
+
 def brief(case: CaseRow, now: datetime) -> CaseBrief:
     """The CaseBrief of a case row."""
     return CaseBrief(case.id, case.process_key, case.title, case.subject_kind, case.subject_id,
                      case.area_code, case.status, case.outcome, case.outcome_reason,
                      case.deadline_from, case.deadline, case.deadline_met_at, case.started_at,
-                     case.ended_at, case.version, is_overdue(case, now))
+                     case.ended_at, case.version, is_overdue(case, now),
+                     *deadline_standing(case, now))
 
 
 def names(conn, ids) -> dict[int, str]:

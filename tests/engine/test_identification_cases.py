@@ -307,8 +307,8 @@ REJECTIONS = {
 
 
 @pytest.mark.parametrize("step", list(REJECTIONS))
-def test_rejection(eng, start, step):
-    # green channel, so that the untouched aid branch has an open item to cancel
+def test_rejection_never_cancels_aid_given_first(eng, start, step):
+    # Wrong before: a rejection terminated the case and cancelled the open 先行帮扶 item.
     c = start(**GREEN)
     assert c.open_names() == ["home_check", "immediate_aid"]
     _reach(c, step)
@@ -316,15 +316,23 @@ def test_rejection(eng, start, step):
     data = REJECTIONS[step]
     c.complete(step, data, cst(2026, 11, 24))
 
-    case = c.case
-    assert (case.status, case.outcome) == ("rejected", "rejected")
-    assert case.outcome_reason == data["reason"]
-    assert case.ended_at == cst(2026, 11, 24)
-    assert c.open_names() == []
-    assert c.item_by_id(aid_item.id).status == "cancelled"
-    assert c.timers(TIMERS.c.fired_at.is_(None)) == []
+    assert c.case.status == "running"                 # the aid branch goes on
+    assert c.open_names() == ["immediate_aid"]
+    assert c.item_by_id(aid_item.id).status == "open"
     if step == "county_approval":
-        assert case.deadline_met_at == cst(2026, 11, 24)   # a decision meets the limit
+        assert c.case.deadline_met_at == cst(2026, 11, 24)   # a decision ends the limit
+    c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 24, 11))
+    c.complete("confirm_aid_village", CONFIRM_VILLAGE, cst(2026, 11, 24, 12))
+    c.complete("confirm_aid_township", CONFIRM_TOWNSHIP, cst(2026, 11, 25))
+
+    case = c.case
+    assert (case.status, case.outcome) == ("rejected", "rejected_aid_given")
+    assert case.outcome_reason == data["reason"]
+    assert case.ended_at == cst(2026, 11, 25)
+    assert c.open_names() == []
+    assert c.timers(TIMERS.c.fired_at.is_(None)) == []
+    view = eng.case(c.case_id, c.users["auditor"])
+    assert view.outcome_label["zh_CN"] == "不予纳入（已先行帮扶）"
 
     c.assert_verified()
     trail = c.trail()
@@ -332,8 +340,21 @@ def test_rejection(eng, start, step):
     assert len(rejected) == 1
     assert rejected[0].task_name == step and rejected[0].data == {"reason": data["reason"]}
     assert trail[-1].event == "case_ended"
-    assert trail[-1].data == {"status": "rejected", "outcome": "rejected",
+    assert trail[-1].data == {"status": "rejected", "outcome": "rejected_aid_given",
                               "reason": data["reason"]}
+
+
+@pytest.mark.parametrize("step", list(REJECTIONS))
+def test_rejection_ends_an_ordinary_case(eng, start, step):
+    c = start()
+    _reach(c, step)
+    data = REJECTIONS[step]
+    c.complete(step, data, cst(2026, 11, 24))
+    case = c.case
+    assert (case.status, case.outcome, case.outcome_reason) == ("rejected", "rejected",
+                                                                data["reason"])
+    assert c.open_names() == [] and c.timers(TIMERS.c.fired_at.is_(None)) == []
+    c.assert_verified()
 
 
 def test_township_returns_to_village_review(eng, start):
@@ -510,7 +531,7 @@ def test_green_channel_aid_finished_first_waits_for_paperwork(eng, start):
 
 def test_case_found_16_days_ago_is_overdue(eng, start, identification):
     now = cst(2026, 11, 20, 10)
-    c = start(now=now, discovery_date="2026-11-04")
+    c = start(now=now, discovery_date="2026-11-04", late_reason="村干部外出培训，返村后补录")
     case = c.case
     assert case.deadline == end_of_day(2026, 11, 19)
     assert case.deadline < now
@@ -523,7 +544,7 @@ def test_case_found_16_days_ago_is_overdue(eng, start, identification):
 
 def test_overdue_case_items_show_in_overdue_inbox(eng, start, identification):
     now = cst(2026, 11, 20, 10)
-    c = start(now=now, discovery_date="2026-11-04")
+    c = start(now=now, discovery_date="2026-11-04", late_reason="村干部外出培训，返村后补录")
     case = c.case
     assert case.deadline < now
     item = c.item("home_check")
@@ -536,7 +557,7 @@ def test_step_opened_by_timer_gets_its_overdue_timer(eng, start):
     c = start()
     c.to_township_review()
     review = c.item("township_review")
-    assert review.due_at == end_of_day(2026, 11, 26)
+    assert review.due_at == end_of_day(2026, 11, 25)     # 2 days for the township
     [row] = rows(eng, select(TIMERS).where(TIMERS.c.work_item_id == review.id))
     assert (row.kind, row.due_at, row.fired_at) == ("task_due", review.due_at, None)
     c.fire(cst(2026, 11, 27))
@@ -709,7 +730,7 @@ def test_second_case_allowed_after_first_ended(eng, start):
     first.complete("home_check", HOME_CHECK, cst(2026, 11, 16, 15))
     first.complete("village_review", REJECTIONS["village_review"], cst(2026, 11, 17))
     assert first.case.status == "rejected"
-    second = start(now=cst(2026, 11, 18))
+    second = start(now=cst(2026, 11, 18), discovery_date="2026-11-18")
     assert second.case_id != first.case_id and second.case.status == "running"
 
 
