@@ -146,31 +146,39 @@ class CaseVerbs:
             task = find_task(workflow, item.task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(f"work item {item.id} is no longer waiting for input")
-            procedure = self.procedure_of(parsed)
-            _refuse(procedure.check(conn, parsed, case, item.task_name, data, task.data,
-                                    now, locale))
-            procedure.completing(conn, actor, case, item.task_name, data, now)
-            before = self.runner.snapshot(workflow, parsed)
-            write = CaseWrite(conn, case, now)
-            task.data.update(data)
-            self.runner.run(workflow, parsed, item.task_name, now, task)
+            return self._step(tx, parsed, case, workflow, task, item.task_name, actor, data,
+                              now, comment, locale, item)
+
+    def _step(self, tx, parsed, case, workflow, task, step: str, actor, data: dict,
+              now: datetime, comment: str, locale: str, item=None) -> Completed:
+        """Complete a READY task (of a work item, or of a period without one) with valid
+        form data: procedure rules, the run, the trail, the overall limit, new items."""
+        conn = tx.conn
+        procedure = self.procedure_of(parsed)
+        _refuse(procedure.check(conn, parsed, case, step, data, task.data, now, locale))
+        procedure.completing(conn, actor, case, step, data, now)
+        before = self.runner.snapshot(workflow, parsed)
+        write = CaseWrite(conn, case, now)
+        task.data.update(data)
+        self.runner.run(workflow, parsed, step, now, task)
+        item_id = item.id if item is not None else None
+        if item is not None:
             write.complete_item(item, actor.id)
-            write.audit("task_completed", actor, data, comment, item.task_name, item.id)
-            decision = data.get("decision")
-            if decision in ("reject", "return"):
-                write.audit("rejected" if decision == "reject" else "returned", actor,
-                            {"reason": data.get("reason", "")}, comment, item.task_name,
-                            item.id)
-            rule = parsed.deadline_rule()
-            if (rule and rule[3] == item.task_name and decision != "return"
-                    and case.deadline_met_at is None):
-                case.deadline_met_at = now
-                write.drop_timers.append(("deadline", {}))
-            state = self._advance(tx, write, parsed, workflow, before, actor, data, task.id)
-            write.set_state(state)
-            created = self._save(conn, write, parsed, workflow, state)
-            return Completed(case.id, case.version, views.item_views(
-                conn, created, now, {case.id: (case.title, case.process_key)}))
+        write.audit("task_completed", actor, data, comment, step, item_id)
+        decision = data.get("decision")
+        if decision in ("reject", "return"):
+            write.audit("rejected" if decision == "reject" else "returned", actor,
+                        {"reason": data.get("reason", "")}, comment, step, item_id)
+        rule = parsed.deadline_rule()
+        if (rule and rule[3] == step and decision != "return"
+                and case.deadline_met_at is None):
+            case.deadline_met_at = now
+            write.drop_timers.append(("deadline", {}))
+        state = self._advance(tx, write, parsed, workflow, before, actor, data, task.id)
+        write.set_state(state)
+        created = self._save(conn, write, parsed, workflow, state)
+        return Completed(case.id, case.version, views.item_views(
+            conn, created, now, {case.id: (case.title, case.process_key)}))
 
     def _open_item(self, conn, item_id: int):
         item, case = store.read_item(conn, item_id)
@@ -200,6 +208,8 @@ class CaseVerbs:
             if task_id in before.ready:
                 continue
             info = parsed.steps[task.task_spec.bpmn_id]
+            if info.properties.get("period"):
+                continue          # a period (publicity) is seen on the case, not a to-do
             due = (self.calendar(tx).due_at(now, info.due_days, info.day_kind)
                    if info.due_days is not None else None)
             if case.deadline is not None and case.deadline_met_at is None:

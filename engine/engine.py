@@ -27,6 +27,7 @@ from .errors import DixianError
 from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
+from .periods import PeriodVerbs
 from .reading import ReadVerbs
 from .register import RegisterVerbs
 from .registry import Registry
@@ -37,7 +38,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, RegisterVerbs):
+             ProjectVerbs, RegisterVerbs, PeriodVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

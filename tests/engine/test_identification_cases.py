@@ -147,8 +147,13 @@ class Driver:
         return rows(self.eng, select(TIMERS).where(TIMERS.c.case_id == self.case_id, *where)
                     .order_by(TIMERS.c.id))
 
+    def periods(self):
+        return cold(self.eng, lambda: self.eng.periods(self.case_id, self.users["auditor"]))
+
     def open_names(self, paperwork_only=False) -> list[str]:
-        names = sorted(i.task_name for i in self.items("open"))
+        """Open work items and open periods (publicity: no work item) of the case."""
+        names = sorted([i.task_name for i in self.items("open")]
+                       + [p.step for p in self.periods() if p.open])
         return [n for n in names if n not in AID_TASKS] if paperwork_only else names
 
     def item(self, task_name):
@@ -169,6 +174,11 @@ class Driver:
 
     # --- acting --------------------------------------------------------------------------
     def complete(self, task_name, data, now, user=None, **kw) -> list:
+        if task_name == "publicity_objections":          # a period: lodged on the case
+            done = cold(self.eng, lambda: self.eng.lodge(
+                self.case_id, task_name, self.users[user or ACTOR[task_name]], data, now=now,
+                **kw))
+            return done.items
         item = self.item(task_name)
         done = cold(self.eng, lambda: self.eng.complete(
             item.id, self.users[user or ACTOR[task_name]], data, now=now, **kw))
@@ -241,7 +251,10 @@ def test_straight_approval(eng, start):
     assert_item(c.item("village_review"), "village", VILLAGE11)
     c.complete("village_review", VILLAGE_APPROVE, cst(2026, 11, 17))
     c.complete("post_publicity", PUBLICITY, cst(2026, 11, 17, 16))
-    assert_item(c.item("publicity_objections"), "village", VILLAGE11)
+    assert "publicity_objections" not in [i.task_name for i in c.items()]   # not a to-do
+    [period] = c.periods()
+    assert (period.first_day, period.last_day, period.open) == ("2026-11-18", "2026-11-22",
+                                                                True)
     bpmn_timers = c.timers(TIMERS.c.kind == "bpmn_timer")
     assert [t.due_at for t in bpmn_timers] == [PUBLICITY_END]
 
@@ -251,8 +264,7 @@ def test_straight_approval(eng, start):
     assert c.fire(PUBLICITY_END + timedelta(minutes=1)).fired == 1
     assert c.open_names() == ["township_review"]
     assert c.fire(PUBLICITY_END + timedelta(minutes=2)).fired == 0      # fired only once
-    assert c.items()[-2].task_name == "publicity_objections"
-    assert c.items()[-2].status == "cancelled"        # closed by the timer, not by a user
+    assert [p.open for p in c.periods()] == [False]   # closed by the timer, not by a user
     assert_item(c.item("township_review"), "township", TOWNSHIP1)
 
     c.complete("township_review", TOWNSHIP_APPROVE, cst(2026, 11, 23))
@@ -449,15 +461,13 @@ def test_objection_upheld(eng, start):
 def test_objection_dismissed_continues_after_publicity(eng, start):
     c = start()
     c.to_publicity()
-    first = c.item("publicity_objections")
     c.complete("publicity_objections", dict(objector="赵六", objection_content="该户收入高",
                                             lodged_date="2026-11-19"), cst(2026, 11, 19))
     c.complete("investigate_objection", dict(findings="经核实收入情况属实",
                                              objection_result="dismissed", reason="异议不成立"),
                cst(2026, 11, 20))
-    # back to the objection step, as a new item, waiting out the SAME publicity period
-    again = c.item("publicity_objections")
-    assert again.id != first.id
+    # back in the publicity period, waiting out the SAME period
+    assert [p.open for p in c.periods()] == [True]
     assert c.case.status == "running"
     waiting = c.timers(TIMERS.c.kind == "bpmn_timer", TIMERS.c.fired_at.is_(None))
     assert [t.due_at for t in waiting] == [PUBLICITY_END]
@@ -572,10 +582,7 @@ def test_no_overdue_event_for_item_the_workflow_cancelled(eng, start):
     c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 16, 11))
     c.complete("confirm_aid_village", CONFIRM_VILLAGE, cst(2026, 11, 17, 9))
     c.to_publicity()
-    objections = c.item("publicity_objections")
-    assert objections.due_at == c.case.deadline     # no due_days: due at the case deadline
     c.fire(PUBLICITY_END + timedelta(minutes=1))
-    assert c.item_by_id(objections.id).status == "cancelled"
     c.complete("township_review", TOWNSHIP_APPROVE, cst(2026, 11, 23))
     c.complete("county_approval", COUNTY_APPROVE, cst(2026, 11, 24))
     c.after_approval()
@@ -584,7 +591,7 @@ def test_no_overdue_event_for_item_the_workflow_cancelled(eng, start):
     events = c.trail()
     assert "case_overdue" not in [e.event for e in events]  # the limit was met on the 24th
     overdue_items = [e.data["work_item"] for e in events if e.event == "task_overdue"]
-    assert objections.id not in overdue_items
+    assert all(c.item_by_id(i).task_name != "publicity_objections" for i in overdue_items)
 
 
 def test_inbox_views_follow_due_times(eng, start, identification):
