@@ -147,8 +147,8 @@ class Identification(Procedure):
             mine, theirs = _day(data.get(field_name)), _day(source.get(earlier))
             if mine and theirs and mine < theirs:
                 zh, english = WHAT[earlier]
-                problems[field_name] = _say("before", locale, what=zh, what_en=english,
-                                            when=theirs.isoformat())
+                problems.setdefault(field_name, _say("before", locale, what=zh,
+                                                     what_en=english, when=theirs.isoformat()))
 
         if step == "start":
             self._check_discovery(parsed, data, today, locale, problems)
