@@ -86,9 +86,10 @@ class CaseVerbs:
             subject = procedure.subject(conn, actor, data, parsed.key)
             if parsed.start_form:
                 forms.validate(parsed.forms[parsed.start_form], data, local_today(now), locale)
-            _refuse(procedure.check(conn, parsed, None, "start", data, {}, now, locale))
-            subject = procedure.open(conn, actor, subject, data, now)
             deadline_from, deadline = self._deadline(tx, parsed, data, now)
+            _refuse(procedure.check(conn, parsed, None, "start", data,
+                                    {"deadline": deadline}, now, locale))
+            subject = procedure.open(conn, actor, subject, data, now)
             case = CaseRow(0, row.id, row.sha256, row.key, subject.kind, subject.id,
                            subject.title, subject.area_code, CaseStatus.RUNNING.value, "", "",
                            deadline_from, deadline, None, actor.id, now, None, "", 1, 0, "")

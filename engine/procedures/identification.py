@@ -139,7 +139,8 @@ class Identification(Procedure):
 
     def check(self, conn, parsed, case, step, data, before, now, locale) -> dict[str, str]:
         """Dates in order, publicity not back-dated, votes within the attendees, and the
-        discovery date's limits with the late-entry reason."""
+        discovery date's limits with the late-entry reason (``before["deadline"]``: the
+        overall limit the start data gives)."""
         today = now.astimezone(TIMEZONE).date()
         problems: dict[str, str] = {}
 
@@ -151,7 +152,8 @@ class Identification(Procedure):
                                                      what_en=english, when=theirs.isoformat()))
 
         if step == "start":
-            self._check_discovery(parsed, data, today, locale, problems)
+            self._check_discovery(parsed, data, before.get("deadline"), today, locale,
+                                  problems)
         elif step == "home_check":
             not_before("check_date", "discovery_date", before)
         elif step == "village_review":
@@ -168,7 +170,7 @@ class Identification(Procedure):
             not_before("publicity_start", "meeting_date", before)
         return problems
 
-    def _check_discovery(self, parsed, data, today, locale, problems) -> None:
+    def _check_discovery(self, parsed, data, deadline, today, locale, problems) -> None:
         found = _day(data.get("discovery_date"))
         if found is None:
             return
@@ -181,12 +183,11 @@ class Identification(Procedure):
                                               days=self.discovery_max_age_days,
                                               first=first.isoformat())
             return
-        rule = parsed.deadline_rule()
-        if rule is None or rule[0] is None:
+        if deadline is None:
             return
         steps = budget(parsed)
         need = sum(days for _, days in steps)
-        left = (found + timedelta(days=rule[0]) - today).days
+        left = (deadline.astimezone(TIMEZONE).date() - today).days
         if left < need and not str(data.get("late_reason") or "").strip():
             names = {n: (parsed.steps[n].title if n in parsed.steps else "公示")
                      for n, _ in steps}
