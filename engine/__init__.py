@@ -31,7 +31,11 @@ from .parsing import ParsedDefinition, StepInfo
 from .procedures import Fact, Procedure, Subject
 from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
                        ProjectView)
+from .periods import PeriodView, SheetEntry
 from .reading import CaseView, DiagramView, TaskView
+from .register import (CHOICES as REGISTER_CHOICES, IncomeView, MemberView, MonitoringView,
+                       RegisterView)
+from .register import choice_label as register_label
 from .registry import VersionRow
 from .settings import Settings
 from .timers import Sweep
@@ -50,4 +54,7 @@ __all__ = [
     # The project library and its funds
     "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
+    # The register of monitoring objects, periods and the approval sheet
+    "IncomeView", "MemberView", "MonitoringView", "PeriodView", "REGISTER_CHOICES",
+    "RegisterView", "SheetEntry", "register_label",
 ]

@@ -1,4 +1,5 @@
-"""Periods of a case that users must see but that are nobody's to-do: publicity (公示期).
+"""Periods of a case that users must see but that are nobody's to-do: publicity (公示期);
+and the approval sheet (审批表) of a case so far.
 
 A user task with the property ``period`` (and ``period_first_day``/``period_last_day``
 naming the data fields of its first and last day, both inclusive) gets no work item: it is
@@ -42,7 +43,17 @@ def _ready_periods(runner, parsed, workflow) -> list:
 
 
 class PeriodVerbs:
-    """Mixed into ``Engine``: reading and lodging in a case's periods."""
+    """Mixed into ``Engine``: a case's periods (read, lodge in) and its approval sheet."""
+
+    def approval_sheet(self, case_id: int, actor) -> list["SheetEntry"]:
+        """The approval sheet of a case so far, for its review pages and prints."""
+        with self.transaction(write=False) as tx:
+            case = store.read_case(tx.conn, case_id, lock=False)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            policy.require(policy.view_case, actor, case)
+            parsed = self.registry.load(tx.conn, case.definition_id, case.definition_sha)
+            return approval_sheet(tx.conn, case.id, parsed)
 
     def periods(self, case_id: int, actor, now: datetime | None = None) -> list[PeriodView]:
         """The case's periods that have dates: open ones first."""
@@ -102,3 +113,38 @@ class PeriodVerbs:
                                f"are taken only during it")
             return self._step(tx, parsed, case, workflow, ready[0], step, actor, data, now,
                               comment, locale)
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One completed step of a case as the approval sheet (审批表) shows it: who entered
+    what, when; ``form`` names the step's form for the field labels."""
+
+    step: str
+    title: str
+    level: str
+    actor: str
+    at: datetime
+    data: dict
+    comment: str
+    form: str
+
+
+def approval_sheet(conn, case_id: int, parsed) -> list[SheetEntry]:
+    """Every completed step of the case in order, with the data it recorded: home-check
+    figures, the vote, publicity, objections and each level's opinion."""
+    from . import views
+    entries = []
+    for event in views.trail(conn, case_id):
+        if event.event not in ("task_completed", "case_started"):
+            continue
+        if event.event == "case_started":
+            entries.append(SheetEntry("start", parsed.name, "", event.actor, event.at,
+                                      dict(event.data.get("data") or {}), event.comment,
+                                      parsed.start_form))
+            continue
+        info = parsed.steps.get(event.task_name)
+        entries.append(SheetEntry(event.task_name, info.title if info else event.task_name,
+                                  info.level.value if info else "", event.actor, event.at,
+                                  dict(event.data), event.comment, info.form if info else ""))
+    return entries

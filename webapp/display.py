@@ -105,3 +105,18 @@ def history(view: CaseView) -> list[dict]:
                      "who": ev.actor if ev.actor_id is not None else _("System"),
                      "data": schema_forms.display(form, shown, locale)})
     return rows
+
+
+def sheet(entries: list, forms: dict, start_form: dict | None) -> list[dict]:
+    """The approval sheet's rows: each step done, who and when, its data in the form's
+    words (home-check figures, the vote, publicity, objections, each level's opinion)."""
+    locale = locale_name()
+    rows = []
+    for entry in entries:
+        form = start_form if entry.step == "start" else forms.get(entry.form)
+        shown = {k: v for k, v in entry.data.items() if k != "household_id"}
+        rows.append({"step": entry.step, "level": entry.level, "who": entry.actor,
+                     "at": entry.at, "comment": entry.comment,
+                     "title": schema_forms.title(form, locale, entry.title),
+                     "data": schema_forms.display(form, shown, locale)})
+    return rows

@@ -51,6 +51,18 @@ def case(case_id: int) -> CaseView:
     return engine().case(case_id, me())
 
 
+def periods(case_id: int) -> list:
+    """The periods (publicity) of a case, with whether the user may lodge in them."""
+    return engine().periods(case_id, me())
+
+
+def sheet(view: TaskView) -> list:
+    """The approval sheet of a task's case: the steps done before this one."""
+    done = view.item.completed_at
+    return [e for e in engine().approval_sheet(view.case.id, me())
+            if done is None or e.at < done]
+
+
 def complete(item_id: int, data: dict, version: int | None, comment: str = "") -> Completed:
     """Complete a work item; the engine checks access and state, then validates ``data``."""
     return write(engine().complete, item_id, me(), data, expected_version=version,

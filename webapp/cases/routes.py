@@ -26,6 +26,7 @@ def show(case_id: int):
         "cases/case.html", view=view, case=view.case, process_name=view.process_name,
         outcome=view.outcome_label.get(locale_name(), ""),
         facts=display.facts(view.facts, view.start_form), history=display.history(view),
+        periods=engine().periods(case_id, handlers.me()),
         cancel=CancelForm() if view.can_cancel else None)
 
 

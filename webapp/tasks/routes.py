@@ -41,7 +41,13 @@ def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
         instructions=schema_forms.instructions(form, locale),
         documentation=view.step.documentation if view.step else "", errors=errors or {},
         comment=comment, action=ActionForm(), upload=upload or AttachmentForm(),
-        kinds=KIND_LABELS, reassign=_reassign_form(view, reassign)), status
+        kinds=KIND_LABELS, reassign=_reassign_form(view, reassign),
+        periods=handlers.periods(view.case.id), sheet=_sheet(view)), status
+
+
+def _sheet(view: TaskView) -> list[dict]:
+    forms = handlers.case(view.case.id).forms
+    return display.sheet(handlers.sheet(view), forms, view.start_form)
 
 
 @bp.route("/<int:item_id>")
