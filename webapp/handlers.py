@@ -36,6 +36,11 @@ def write(verb: Callable[..., T], *args, **kwargs) -> T:
     return result
 
 
+def now():
+    """The engine's clock (the wall clock, or the one a test set)."""
+    return engine().clock()
+
+
 def inbox(view: str, page: int) -> InboxPage:
     """One page of one view of the user's inbox, with the counts of every view."""
     return engine().inbox(me(), view, page, current_app.config["PAGE_SIZE"])

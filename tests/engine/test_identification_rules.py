@@ -14,7 +14,7 @@ import pytest
 from engine import Conflict, Forbidden, InvalidData
 from engine.errors import SubjectBusy
 from engine.procedures.identification import budget
-from engine_scenarios import (  # noqa: F401  (fixtures)
+from tests.engine.test_identification_cases import (  # noqa: F401  (fixtures)
     BPMN, COUNTY_APPROVE, HOME_CHECK, PUBLICITY, PUBLICITY_END, TOWNSHIP_APPROVE,
     VILLAGE_APPROVE, Driver, cold, cst, identification, start)
 

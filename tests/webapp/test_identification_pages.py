@@ -116,3 +116,30 @@ def test_register_on_the_household_page_and_declaration_refused(client, auth, en
         "commitment_signed": "y", "green_channel": ""})
     assert response.status_code == 409
     assert f'href="/cases/{publicised.case_id}"' in response.data.decode()
+
+
+def test_not_approving_asks_for_confirmation_without_javascript(client, auth, eng, clock,
+                                                                 publicised, case_of):
+    clock.move_to(at(15, 9))
+    eng.fire_due()
+    [review] = [i for i in case_of(publicised.case_id).items if i.status == "open"]
+    auth.login("township1")
+    version = case_of(publicised.case_id).case.version
+    page = client.get(f"/tasks/{review.id}").data.decode()
+    assert ">不予通过</button>" in page and ">退回修改</button>" in page
+    first = client.post(f"/tasks/{review.id}", data={
+        "decision": "reject", "reason": "家庭收入明显高于监测线", "case_version": version})
+    assert first.status_code == 200
+    text = first.data.decode()
+    assert "确认不予通过" in text and 'name="confirm_reject" value="1"' in text
+    assert "家庭收入明显高于监测线" in text                       # what was typed is kept
+    assert case_of(publicised.case_id).case.status == "running"   # nothing decided yet
+    done = client.post(f"/tasks/{review.id}", data={
+        "decision": "reject", "reason": "家庭收入明显高于监测线", "case_version": version,
+        "confirm_reject": "1"})
+    assert done.status_code == 302
+    view = case_of(publicised.case_id)
+    assert (view.case.status, view.case.outcome) == ("rejected", "rejected")
+    history = client.get(f"/cases/{publicised.case_id}").data.decode()
+    assert "不予通过" in history and "rejected" not in history.split("<main")[1].split(
+        "</main>")[0].replace("status-rejected", "")

@@ -1,0 +1,154 @@
+"""A case carried through every level in Chromium, with the evidence a reviewer needs:
+village11 declares, checks at home, reviews and posts publicity; during publicity it lodges
+an objection from the case page (no to-do in anyone's inbox), investigates it (not founded)
+and the period runs out; township1 reviews with the approval sheet in front of it; county1
+approves and names the helper; the village announces and writes the aid plan. The household
+is then on the register as monitored and cannot be declared again. Screenshots (Chinese and
+English) of the review page with its evidence and of the register page go to
+artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from playwright.sync_api import expect
+
+from engine import TIMEZONE
+from tests.browser.test_identification_flow import (HOUSEHOLD, TASK_FORM, open_item, set_value,
+                                                    shoot, submit, switch_language, today)
+
+
+def test_case_through_every_level_onto_the_register(login, eng, screenshots):
+    day = today().isoformat()
+    last = (today() + timedelta(days=4)).isoformat()
+
+    village = login("village11")
+    village.goto("/households/1")
+    expect(village.locator("h1")).to_contain_text(HOUSEHOLD)
+    expect(village.locator(".monitoring-status")).to_have_text("不是监测对象")
+    village.locator("a[href$='/declare/monitoring_identification']").click()
+    form = village.locator("form.task-form")
+    form.locator("input[name=channel][value=cadre_screening]").check()
+    form.locator("#f-discovery_date").fill(day)
+    form.locator("input[name=risk_types][value='01']").check()
+    form.locator("#f-commitment_signed").check()
+    form.locator("button.primary[type=submit]").click()
+    village.wait_for_url(re.compile(r"/cases/\d+$"))
+    case_id = int(village.url.rsplit("/", 1)[1])
+
+    open_item(village, case_id)
+    form = village.locator(TASK_FORM)
+    form.locator("#f-checkers").fill("王支书\n李队员")
+    form.locator("#f-check_date").fill(day)
+    form.locator("#f-annual_household_income").fill("21000")
+    form.locator("#f-income_per_head").fill("5250")
+    form.locator("#f-out_of_pocket_medical").fill("26000")
+    form.locator("#f-major_illness").check()
+    set_value(form.locator("#f-disability_grade"), "0")
+    form.locator("#f-rigid_spending").fill("26000")
+    submit(village)
+
+    open_item(village, case_id)
+    form = village.locator(TASK_FORM)
+    form.locator("#f-meeting_date").fill(day)
+    form.locator("#f-attendees").fill("31")
+    form.locator("#f-votes_for").fill("29")
+    form.locator("#f-votes_against").fill("2")
+    submit(village, "approve")
+
+    open_item(village, case_id)
+    form = village.locator(TASK_FORM)
+    form.locator("#f-publicity_start").fill(day)
+    form.locator("#f-publicity_place").fill("村委会公示栏")
+    submit(village)
+
+    # -- during publicity: an objection lodged from the case page -------------------------
+    village.goto(f"/cases/{case_id}")
+    period = village.locator("dd.period-open")
+    expect(period).to_contain_text(f"{day} 至 {last}")
+    period.locator("a", has_text="登记异议").click()
+    form = village.locator("section.task-form form")
+    form.locator("#f-objector").fill("赵六")
+    form.locator("#f-objection_content").fill("该户家中有小货车一辆")
+    form.locator("#f-lodged_date").fill(day)
+    form.locator("button.primary").click()
+    village.wait_for_url(f"**/cases/{case_id}")
+    expect(village.locator(".flash.success")).to_be_visible()
+
+    open_item(village, case_id, "异议调查")
+    form = village.locator(TASK_FORM)
+    form.locator("#f-findings").fill("货车为借用亲戚车辆，已核实")
+    form.locator("input[name=objection_result][value=dismissed]").check()
+    form.locator("#f-reason").fill("异议不成立")
+    submit(village)
+
+    eng.fire_due(datetime.combine(today() + timedelta(days=5), time(), TIMEZONE)
+                 + timedelta(minutes=1))
+
+    # -- township review with the approval sheet ------------------------------------------
+    township = login("township1")
+    open_item(township, case_id, "乡镇审核")
+    sheet = township.locator("#sheet")
+    for text in ("入户核实", "王支书、李队员", "26000", "村级民主评议", "31", "29",
+                 "村内公示", "村委会公示栏", "公示期异议登记", "赵六", "异议调查", "异议不成立"):
+        expect(sheet).to_contain_text(text)
+    expect(township.locator("section.summary")).to_contain_text(f"{day} 至 {last}")
+    shoot(township, screenshots, "review_evidence_zh_CN")
+    switch_language(township, "en")
+    expect(township.locator("#sheet h2")).to_have_text("Approval sheet: the case so far")
+    shoot(township, screenshots, "review_evidence_en")
+    switch_language(township, "zh_CN")
+    form = township.locator(TASK_FORM)
+    form.locator("#f-onsite_check").check()
+    submit(township, "approve")
+
+    # -- county approval and helper -------------------------------------------------------
+    county = login("county1")
+    open_item(county, case_id, "县级审批")
+    expect(county.locator("#sheet")).to_contain_text("乡镇审核")
+    county.locator(TASK_FORM).locator("input[name=object_type][value='边缘易致贫户']").check()
+    submit(county, "approve")
+    open_item(county, case_id, "明确帮扶责任人")
+    form = county.locator(TASK_FORM)
+    form.locator("#f-helper_name").fill("赵干部")
+    form.locator("#f-helper_unit").fill("县农业农村局")
+    form.locator("#f-helper_position").fill("科员")
+    submit(county)
+
+    # -- village: announcement and aid plan -----------------------------------------------
+    open_item(village, case_id, "结果公告")
+    form = village.locator(TASK_FORM)
+    form.locator("#f-announcement_date").fill(day)
+    form.locator("#f-place").fill("村委会公示栏")
+    submit(village)
+    open_item(village, case_id, "制定帮扶计划")
+    form = village.locator(TASK_FORM)
+    form.locator("input[name=measures][value=health]").check()
+    form.locator("#f-plan").fill("落实大病保险和医疗救助")
+    submit(village)
+
+    # -- the register ---------------------------------------------------------------------
+    county.goto(f"/cases/{case_id}")
+    expect(county.locator("dd.deadline-met")).to_contain_text("按时办结")
+    county.goto("/households/1")
+    register = county.locator("#register")
+    expect(register.locator(".monitoring-status")).to_have_text("监测中（风险未消除）")
+    expect(register).to_contain_text("赵干部")
+    expect(register).to_contain_text("落实大病保险和医疗救助")
+    expect(county.locator("a[href$='/declare/monitoring_identification']")).to_have_count(0)
+    shoot(county, screenshots, "register_zh_CN")
+    switch_language(county, "en")
+    expect(county.locator("#register .monitoring-status")).to_have_text(
+        "Monitored (risk not eliminated)")
+    shoot(county, screenshots, "register_en")
+
+    # declaring the monitored household again is refused, with a link to the case
+    village.goto("/households/1/declare/monitoring_identification")
+    form = village.locator("form.task-form")
+    form.locator("input[name=channel][value=self_declaration]").check()
+    form.locator("#f-discovery_date").fill(day)
+    form.locator("input[name=risk_types][value='01']").check()
+    form.locator("#f-commitment_signed").check()
+    form.locator("button.primary[type=submit]").click()
+    expect(village.locator("p.busy a")).to_have_attribute("href", f"/cases/{case_id}")
