@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import delete, insert, select, update
 
 from . import audit, households, policy, views
+from .calendar import TIMEZONE
 from .errors import InvalidData
 from .forms import id_number_problem, mask_id_number
 from .models import Case
@@ -271,7 +272,7 @@ class RegisterVerbs:
             except (TypeError, ValueError):
                 errors["period_end"] = "date must be YYYY-MM-DD"
                 end = None
-            if end is not None and end > now.date():
+            if end is not None and end > now.astimezone(TIMEZONE).date():
                 errors["period_end"] = "cannot be in the future"
             amounts = {p: _money((parts or {}).get(p), p, errors) for p in INCOME_PARTS}
             if errors:

@@ -129,6 +129,16 @@ def test_case_through_every_level_onto_the_register(login, eng, screenshots):
     submit(village)
 
     # -- the register ---------------------------------------------------------------------
+    eng.set_members(1, eng.find_user("village11"), [
+        dict(name="王建国", relation="head", sex="male", health="major_illness",
+             labour_capacity="ordinary", birth_date="1968-04-02"),
+        dict(name="刘秀兰", relation="spouse", sex="female", health="chronic",
+             labour_capacity="weak"),
+        dict(name="王小军", relation="child", sex="male", labour_capacity="none",
+             schooling="junior")])
+    eng.record_income(1, eng.find_user("village11"), day, dict(
+        wage=14000, business=5200, transfer=2400, business_expense=600,
+        medical_out_of_pocket=26000))
     county.goto(f"/cases/{case_id}")
     expect(county.locator("dd.deadline-met")).to_contain_text("按时办结")
     county.goto("/households/1")
@@ -136,6 +146,9 @@ def test_case_through_every_level_onto_the_register(login, eng, screenshots):
     expect(register.locator(".monitoring-status")).to_have_text("监测中（风险未消除）")
     expect(register).to_contain_text("赵干部")
     expect(register).to_contain_text("落实大病保险和医疗救助")
+    expect(register.locator(".risk-types")).to_have_text("因病")
+    expect(register).to_contain_text("长期慢性病")
+    expect(register).to_contain_text("7000.00")                     # 21000 ÷ 3
     expect(county.locator("a[href$='/declare/monitoring_identification']")).to_have_count(0)
     shoot(county, screenshots, "register_zh_CN")
     switch_language(county, "en")

@@ -94,12 +94,26 @@ def show(household_id: int):
     entry = engine().register_entry(household_id, me)
     return render_template(
         "households/show.html", household=household, entry=entry,
+        words=_register_words(entry, locale),
         choice=lambda kind, value: register_label(kind, value, locale),
         village=dict(_villages()).get(household.village_code, household.village_code),
         cases=engine().cases_of(SUBJECT, household.id, me),
         labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
         outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
         if c.process_key in procedures else c.outcome)
+
+
+def _register_words(entry, locale: str) -> dict[str, str]:
+    """Risk types and aid measures of the register in the identification forms' words."""
+    m = entry.monitoring
+    if m is None or m.identified_case_id is None:
+        return {}
+    forms = engine().case(m.identified_case_id, handlers.me()).forms
+    declaration = forms.get("identification/declaration.json")
+    plan = forms.get("identification/aid_plan.json")
+    return {"risk_types": schema_forms.display_value(declaration, "risk_types",
+                                                     m.risk_types, locale),
+            "measures": schema_forms.display_value(plan, "measures", m.aid_measures, locale)}
 
 
 def _start_fields(form, household, raw, errors, skip):
