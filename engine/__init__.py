@@ -12,6 +12,7 @@ The engine never imports Flask or click.
 from . import demo
 from .audit import Verification
 from .calendar import TIMEZONE, BusinessCalendar, DayKind
+from .case_list import CaseFilter, CasePage
 from .cases import Completed, Started, local_today
 from .directory import Actor, AreaRow
 from .engine import Engine, build_engine
@@ -56,5 +57,5 @@ __all__ = [
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
     # The register of monitoring objects, periods and the approval sheet
     "IncomeView", "MemberView", "MonitoringView", "PeriodView", "REGISTER_CHOICES",
-    "RegisterView", "SheetEntry", "register_label",
+    "RegisterView", "SheetEntry", "register_label", "CaseFilter", "CasePage",
 ]

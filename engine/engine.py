@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine as Database
 from . import clock as clocks
 from . import policy
 from .admin import AdminVerbs
+from .case_list import CaseListVerbs
 from .cases import CaseVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
@@ -38,7 +39,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, RegisterVerbs, PeriodVerbs):
+             ProjectVerbs, RegisterVerbs, PeriodVerbs, CaseListVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -143,3 +143,16 @@ def test_not_approving_asks_for_confirmation_without_javascript(client, auth, en
     history = client.get(f"/cases/{publicised.case_id}").data.decode()
     assert "不予通过" in history and "rejected" not in history.split("<main")[1].split(
         "</main>")[0].replace("status-rejected", "")
+
+
+def test_case_list_searches_and_filters(client, auth, eng, user, publicised):
+    auth.login("county1")
+    page = client.get("/cases").data.decode()
+    assert f'href="/cases/{publicised.case_id}"' in page and "案件" in page
+    assert f'href="/cases/{publicised.case_id}"' in client.get(
+        "/cases?q=王建国&status=running&step=&sort=deadline").data.decode()
+    assert "没有符合条件的案件。" in client.get("/cases?returned=1").data.decode()
+    assert client.get("/cases?village=999999999999").status_code == 404
+    auth.logout()
+    auth.login("village12")                                  # another village sees nothing
+    assert f'href="/cases/{publicised.case_id}"' not in client.get("/cases").data.decode()
