@@ -13,11 +13,12 @@ from sqlalchemy import and_, bindparam, case as when, func, select
 from . import audit, policy
 from .calendar import TIMEZONE
 from .errors import InvalidData
-from .models import Attachment, Case, CaseStatus, ItemStatus, User, WorkItem
+from .models import Attachment, AuditEvent, Case, CaseStatus, ItemStatus, User, WorkItem
 from .store import CASE_COLUMNS, CASE_JOIN, CaseRow, ItemRow, case_row, item_row
 
 ITEMS, CASES, USERS = WorkItem.__table__, Case.__table__, User.__table__
 ATTACHMENTS = Attachment.__table__
+EVENTS = AuditEvent.__table__
 INBOX_VIEWS = ("mine", "unclaimed", "overdue", "today", "done", "all")
 
 
@@ -43,6 +44,18 @@ class ItemView:
     case_title: str
     process_key: str
     overdue: bool
+    # Set when a review sent the case back and this item is the step it came back to.
+    returned: "ReturnNote | None" = None
+
+
+@dataclass(frozen=True)
+class ReturnNote:
+    """Who returned a case to this step (退回修改), when, from which step, and why."""
+
+    by: str
+    at: datetime
+    from_step: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -167,12 +180,28 @@ def item_views(conn, rows: list[ItemRow], now: datetime, titles: dict | None = N
             select(CASES.c.id, CASES.c.title, CASES.c.process_key).where(
                 CASES.c.id.in_(ids)))} if ids else {}
     who = names(conn, [r.assignee_id for r in rows] + [r.completed_by for r in rows])
+    notes = return_notes(conn, rows)
     return [ItemView(r.id, r.case_id, r.task_name, r.title, r.level, r.area_code, r.status,
                      r.form, r.assignee_id, who.get(r.assignee_id, ""), r.created_at, r.due_at,
                      r.completed_at, r.completed_by, who.get(r.completed_by, ""),
                      *titles.get(r.case_id, ("", "")),
                      r.status == ItemStatus.OPEN.value and r.due_at is not None
-                     and r.due_at < now) for r in rows]
+                     and r.due_at < now, notes.get((r.case_id, r.created_at)))
+            for r in rows]
+
+
+def return_notes(conn, rows: list[ItemRow]) -> dict[tuple, ReturnNote]:
+    """(case id, time) → the return that opened items at that time: a return and the item
+    it reopens are written by one step, at one time."""
+    ids = {r.case_id for r in rows}
+    if not ids:
+        return {}
+    found = conn.execute(select(EVENTS.c.case_id, EVENTS.c.at, EVENTS.c.actor_name,
+                                EVENTS.c.task_name, EVENTS.c.data).where(
+        EVENTS.c.case_id.in_(ids), EVENTS.c.event == "returned"))
+    return {(e.case_id, e.at): ReturnNote(e.actor_name, e.at, e.task_name,
+                                          str((e.data or {}).get("reason", "")))
+            for e in found}
 
 
 def end_of_today(now: datetime) -> datetime:

@@ -156,3 +156,21 @@ def test_case_list_searches_and_filters(client, auth, eng, user, publicised):
     auth.logout()
     auth.login("village12")                                  # another village sees nothing
     assert f'href="/cases/{publicised.case_id}"' not in client.get("/cases").data.decode()
+
+
+def test_returned_item_says_who_when_and_why(client, auth, eng, user, declaration, case_of):
+    case = eng.start("monitoring_identification", user("village11"), declaration).case
+    [check] = [i for i in case_of(case.id).items if i.status == "open"]
+    eng.complete(check.id, user("village11"), HOME_CHECK, now=at(10, 9))
+    [review] = [i for i in case_of(case.id).items if i.status == "open"]
+    eng.complete(review.id, user("village11"), dict(REVIEW, decision="return",
+                                                    reason="核查表缺少第二名核查人签字"),
+                 now=at(10, 11))
+    [again] = [i for i in case_of(case.id).items if i.status == "open"]
+    assert again.task_name == "home_check" and again.returned.reason == "核查表缺少第二名核查人签字"
+    auth.login("village11")
+    inbox = client.get("/inbox?view=all").data.decode()
+    assert '<span class="tag returned" title="核查表缺少第二名核查人签字">被退回</span>' in inbox
+    page = client.get(f"/tasks/{again.id}").data.decode()
+    assert "于 2025-03-10 11:00 将案件退回本环节修改。" in page
+    assert "理由：核查表缺少第二名核查人签字" in page
