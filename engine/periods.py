@@ -48,21 +48,21 @@ class PeriodVerbs:
     def approval_sheet(self, case_id: int, actor) -> list["SheetEntry"]:
         """The approval sheet of a case so far, for its review pages and prints."""
         with self.transaction(write=False) as tx:
-            case = store.read_case(tx.conn, case_id, lock=False)
-            if case is None:
-                raise NotFound(f"case {case_id} does not exist")
-            policy.require(policy.view_case, actor, case)
-            parsed = self.registry.load(tx.conn, case.definition_id, case.definition_sha)
+            case, parsed = self._case_to_read(tx, case_id, actor)
             return approval_sheet(tx.conn, case.id, parsed)
+
+    def _case_to_read(self, tx, case_id: int, actor):
+        """The case (unlocked) and its parsed definition, for a reader of its area."""
+        case = store.read_case(tx.conn, case_id, lock=False)
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        policy.require(policy.view_case, actor, case)
+        return case, self.registry.load(tx.conn, case.definition_id, case.definition_sha)
 
     def periods(self, case_id: int, actor, now: datetime | None = None) -> list[PeriodView]:
         """The case's periods that have dates: open ones first."""
         with self.transaction(write=False) as tx:
-            case = store.read_case(tx.conn, case_id, lock=False)
-            if case is None:
-                raise NotFound(f"case {case_id} does not exist")
-            policy.require(policy.view_case, actor, case)
-            parsed = self.registry.load(tx.conn, case.definition_id, case.definition_sha)
+            case, parsed = self._case_to_read(tx, case_id, actor)
             workflow = self.runner.restore(parsed, case.id, case.state)
             try:
                 ready = {t.task_spec.bpmn_id for t in _ready_periods(self.runner, parsed,

@@ -208,6 +208,19 @@ def _member_row(raw, position: int, errors: dict) -> dict:
     return row
 
 
+def _editable(conn, actor, household_id: int) -> households.HouseholdRow:
+    """A household whose register the actor may change (staff of its area)."""
+    household = households.get(conn, actor, household_id)
+    policy.require(policy.register_household, actor, household.village_code)
+    return household
+
+
+def _refuse(what: str, errors: dict[str, str]) -> None:
+    if errors:
+        raise InvalidData(f"invalid {what}: " + "; ".join(f"{k}: {v}"
+                                                          for k, v in errors.items()), errors)
+
+
 class RegisterVerbs:
     """Mixed into ``Engine``: the register of monitoring objects."""
 
@@ -237,8 +250,7 @@ class RegisterVerbs:
         now = now or self.clock()
         with self.transaction(write=True) as tx:
             conn = tx.conn
-            household = households.get(conn, actor, household_id)
-            policy.require(policy.register_household, actor, household.village_code)
+            household = _editable(conn, actor, household_id)
             errors: dict[str, str] = {}
             if not isinstance(members, list) or not members:
                 raise InvalidData("a household has at least one member",
@@ -246,9 +258,7 @@ class RegisterVerbs:
             rows = [_member_row(raw, i, errors) for i, raw in enumerate(members)]
             if not errors and sum(r["relation"] == "head" for r in rows) != 1:
                 errors["members"] = "exactly one member is the head of household"
-            if errors:
-                raise InvalidData("invalid members: " + "; ".join(
-                    f"{k}: {v}" for k, v in errors.items()), errors)
+            _refuse("members", errors)
             conn.execute(delete(MEMBERS).where(MEMBERS.c.household_id == household.id))
             conn.execute(insert(MEMBERS), [dict(r, household_id=household.id) for r in rows])
             conn.execute(update(households.HOUSEHOLDS).where(
@@ -264,8 +274,7 @@ class RegisterVerbs:
         now = now or self.clock()
         with self.transaction(write=True) as tx:
             conn = tx.conn
-            household = households.get(conn, actor, household_id)
-            policy.require(policy.register_household, actor, household.village_code)
+            household = _editable(conn, actor, household_id)
             errors: dict[str, str] = {}
             try:
                 end = date.fromisoformat(period_end)
@@ -275,9 +284,7 @@ class RegisterVerbs:
             if end is not None and end > now.astimezone(TIMEZONE).date():
                 errors["period_end"] = "cannot be in the future"
             amounts = {p: _money((parts or {}).get(p), p, errors) for p in INCOME_PARTS}
-            if errors:
-                raise InvalidData("invalid income: " + "; ".join(
-                    f"{k}: {v}" for k, v in errors.items()), errors)
+            _refuse("income", errors)
             row = {"household_id": household.id, "period_end": end,
                    "members": household.members, "recorded_by": actor.id,
                    "recorded_at": now, **amounts}

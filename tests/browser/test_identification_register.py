@@ -19,6 +19,16 @@ from tests.browser.test_identification_flow import (HOUSEHOLD, TASK_FORM, open_i
                                                     shoot, submit, switch_language, today)
 
 
+def declare(page, day: str) -> None:
+    """Fill and send the declaration form: found today by cadre screening, illness."""
+    form = page.locator("form.task-form")
+    form.locator("input[name=channel][value=cadre_screening]").check()
+    form.locator("#f-discovery_date").fill(day)
+    form.locator("input[name=risk_types][value='01']").check()
+    form.locator("#f-commitment_signed").check()
+    form.locator("button.primary[type=submit]").click()
+
+
 def test_case_through_every_level_onto_the_register(login, eng, screenshots):
     day = today().isoformat()
     last = (today() + timedelta(days=4)).isoformat()
@@ -28,12 +38,7 @@ def test_case_through_every_level_onto_the_register(login, eng, screenshots):
     expect(village.locator("h1")).to_contain_text(HOUSEHOLD)
     expect(village.locator(".monitoring-status")).to_have_text("不是监测对象")
     village.locator("a[href$='/declare/monitoring_identification']").click()
-    form = village.locator("form.task-form")
-    form.locator("input[name=channel][value=cadre_screening]").check()
-    form.locator("#f-discovery_date").fill(day)
-    form.locator("input[name=risk_types][value='01']").check()
-    form.locator("#f-commitment_signed").check()
-    form.locator("button.primary[type=submit]").click()
+    declare(village, day)
     village.wait_for_url(re.compile(r"/cases/\d+$"))
     case_id = int(village.url.rsplit("/", 1)[1])
 
@@ -158,10 +163,5 @@ def test_case_through_every_level_onto_the_register(login, eng, screenshots):
 
     # declaring the monitored household again is refused, with a link to the case
     village.goto("/households/1/declare/monitoring_identification")
-    form = village.locator("form.task-form")
-    form.locator("input[name=channel][value=self_declaration]").check()
-    form.locator("#f-discovery_date").fill(day)
-    form.locator("input[name=risk_types][value='01']").check()
-    form.locator("#f-commitment_signed").check()
-    form.locator("button.primary[type=submit]").click()
+    declare(village, day)
     expect(village.locator("p.busy a")).to_have_attribute("href", f"/cases/{case_id}")
