@@ -196,11 +196,12 @@ def return_notes(conn, rows: list[ItemRow]) -> dict[tuple, ReturnNote]:
     ids = {r.case_id for r in rows}
     if not ids:
         return {}
-    found = conn.execute(select(EVENTS.c.case_id, EVENTS.c.at, EVENTS.c.actor_name,
-                                EVENTS.c.task_name, EVENTS.c.data).where(
-        EVENTS.c.case_id.in_(ids), EVENTS.c.event == "returned"))
-    return {(e.case_id, e.at): ReturnNote(e.actor_name, e.at, e.task_name,
-                                          str((e.data or {}).get("reason", "")))
+    found = conn.execute(select(EVENTS.c.case_id, EVENTS.c.at, EVENTS.c.actor_id,
+                                EVENTS.c.actor_name, EVENTS.c.task_name, EVENTS.c.data).where(
+        EVENTS.c.case_id.in_(ids), EVENTS.c.event == "returned")).all()
+    who = names(conn, [e.actor_id for e in found])
+    return {(e.case_id, e.at): ReturnNote(who.get(e.actor_id, e.actor_name), e.at,
+                                          e.task_name, str((e.data or {}).get("reason", "")))
             for e in found}
 
 

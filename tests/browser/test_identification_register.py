@@ -108,10 +108,30 @@ def test_case_through_every_level_onto_the_register(login, eng, screenshots):
     form.locator("#f-onsite_check").check()
     submit(township, "approve")
 
-    # -- county approval and helper -------------------------------------------------------
+    # -- the county returns it once; the township sees who, when and why -----------------
     county = login("county1")
     open_item(county, case_id, "县级审批")
     expect(county.locator("#sheet")).to_contain_text("乡镇审核")
+    form = county.locator(TASK_FORM)
+    form.locator("#f-reason").fill("请补充实地核查照片")
+    form.locator("button[name=decision][value=return]").click()
+    county.wait_for_url(re.compile(r"/(inbox)?(\?.*)?$"))
+    township.goto("/inbox")
+    row = township.locator("table.list tbody tr", has_text="乡镇审核")
+    expect(row.locator(".tag.returned")).to_have_text("被退回")
+    row.locator("a[href^='/tasks/']").click()
+    notice = township.locator("section.returned")
+    expect(notice).to_contain_text("县乡村振兴局 王科长")
+    expect(notice).to_contain_text("理由：请补充实地核查照片")
+    shoot(township, screenshots, "returned_zh_CN")
+    switch_language(township, "en")
+    expect(township.locator("section.returned h2")).to_have_text("Returned for correction")
+    shoot(township, screenshots, "returned_en")
+    switch_language(township, "zh_CN")
+    submit(township, "approve")
+
+    # -- county approval and helper -------------------------------------------------------
+    open_item(county, case_id, "县级审批")
     county.locator(TASK_FORM).locator("input[name=object_type][value='边缘易致贫户']").check()
     submit(county, "approve")
     open_item(county, case_id, "明确帮扶责任人")
@@ -160,6 +180,21 @@ def test_case_through_every_level_onto_the_register(login, eng, screenshots):
     expect(county.locator("#register .monitoring-status")).to_have_text(
         "Monitored (risk not eliminated)")
     shoot(county, screenshots, "register_en")
+
+    # -- the case list, and the case history on a phone ----------------------------------
+    switch_language(county, "zh_CN")
+    county.goto(f"/cases?q={HOUSEHOLD}&returned=1")
+    expect(county.locator(f"table.cases a[href='/cases/{case_id}']")).to_be_visible()
+    shoot(county, screenshots, "case_list_zh_CN")
+    switch_language(county, "en")
+    expect(county.locator("h1")).to_have_text("Cases")
+    shoot(county, screenshots, "case_list_en")
+    switch_language(county, "zh_CN")
+    county.set_viewport_size({"width": 375, "height": 800})
+    county.goto(f"/cases/{case_id}")
+    when = county.locator("table.history tbody tr td").first
+    assert when.bounding_box()["width"] > 90          # not a character per line
+    shoot(county, screenshots, "case_375px")
 
     # declaring the monitored household again is refused, with a link to the case
     village.goto("/households/1/declare/monitoring_identification")
