@@ -86,10 +86,11 @@ class CaseVerbs:
             subject = procedure.subject(conn, actor, data, parsed.key)
             if parsed.start_form:
                 forms.validate(parsed.forms[parsed.start_form], data, local_today(now), locale)
-            deadline_from, deadline = self._deadline(tx, parsed, data, now)
-            _refuse(procedure.check(conn, parsed, None, "start", data,
-                                    {"deadline": deadline}, now, locale))
+            _refuse(procedure.check(conn, parsed, None, "start", data, {
+                "deadline": self._deadline(tx, parsed, data, now)[1]}, now, locale))
             subject = procedure.open(conn, actor, subject, data, now)
+            # after open: a procedure may put the field the deadline reads into the data
+            deadline_from, deadline = self._deadline(tx, parsed, data, now)
             case = CaseRow(0, row.id, row.sha256, row.key, subject.kind, subject.id,
                            subject.title, subject.area_code, CaseStatus.RUNNING.value, "", "",
                            deadline_from, deadline, None, actor.id, now, None, "", 1, 0, "")
