@@ -187,7 +187,11 @@ class Identification(Procedure):
             return
         steps = budget(parsed)
         need = sum(days for _, days in steps)
-        left = (deadline.astimezone(TIMEZONE).date() - today).days
+        last_day = deadline.astimezone(TIMEZONE).date()
+        left = (last_day - today).days
+        # A definition whose own budget exceeds its limit is not the user's lateness: only
+        # the days lost between discovery and entry call for a reason.
+        need = min(need, (last_day - found).days)
         if left < need and not str(data.get("late_reason") or "").strip():
             names = {n: (parsed.steps[n].title if n in parsed.steps else "公示")
                      for n, _ in steps}
