@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from . import (calendar, cases, definitions, directory, printing, projects, setup, supervision, timers,
+from . import (calendar, cases, definitions, directory, printing, projects, register, setup,
+               supervision, timers,
                trail)
 from .context import Context, parse_now
 
@@ -27,6 +28,6 @@ def main(ctx, db, as_json, now):
 
 
 for group in (setup, definitions, cases, trail, directory, calendar, timers, projects,
-              supervision, printing):
+              supervision, printing, register):
     for command in group.COMMANDS:
         main.add_command(command)

@@ -43,9 +43,9 @@ def calendar_show(obj, year):
     """List YEAR's overrides and whether the holiday library covers it."""
     rows = obj.engine.calendar_overrides(year)
     known = obj.engine.calendar_knows(year)
-    head = (f"{year}: " + ("the holiday library covers this year" if known else
-                           "the holiday library does NOT cover this year: enter its holidays "
-                           "and 调休 days as overrides") + f"; {len(rows)} override(s)")
+    head = (f"{year}: " + ("holidays known (the holiday library or overrides)" if known
+                           else "the holiday library does NOT cover this year: enter its "
+                           "holidays and 调休 days as overrides") + f"; {len(rows)} override(s)")
     listing = table(rows, [("day", "day"), ("working day", "is_workday"), ("note", "note")],
                     empty="", indent="  ") if rows else ""
     return Report({"year": year, "holiday_library": known, "overrides": rows},

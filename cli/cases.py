@@ -128,7 +128,11 @@ def show_case(obj, case_id, as_user):
     case, verified = view.case, view.verification
     outcome = f" ({case.outcome}{': ' + case.outcome_reason if case.outcome_reason else ''})" \
         if case.outcome else ""
-    met = f"  met {cell(case.deadline_met_at)}" if case.deadline_met_at else ""
+    met = (f"  {'LATE' if case.deadline_state == 'late' else 'met'} "
+           f"{cell(case.deadline_met_at or case.ended_at)}"
+           if case.deadline_state in ("met", "late") else "")
+    if case.days_late:
+        met += f" ({case.days_late} days late)"
     chain = (f"trail intact, {verified.events} events" if verified.ok
              else f"TRAIL BROKEN: {verified.problem}")
     lines = [f"case {case.id} {case.process_key} v{view.definition.version} {case.status}"

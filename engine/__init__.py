@@ -13,6 +13,7 @@ from . import demo
 from .audit import Verification
 from .calendar import TIMEZONE, BusinessCalendar, DayKind
 from .checkpoints import Checkpoint, CheckpointCheck
+from .case_list import CaseFilter, CasePage
 from .cases import Completed, Started, local_today
 from .directory import Actor, AreaRow
 from .engine import Engine, build_engine
@@ -35,7 +36,11 @@ from .printing import (CasePrintout, EventLine, NoticeLine, Opinion, Person, Pub
 from .procedures import Fact, Procedure, Subject
 from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
                        ProjectView)
+from .periods import PeriodView, SheetEntry
 from .reading import CaseView, DiagramView, TaskView
+from .register import (CHOICES as REGISTER_CHOICES, IncomeView, MemberView, MonitoringView,
+                       RegisterView)
+from .register import choice_label as register_label
 from .registry import VersionRow
 from .settings import Settings
 from .messaging import SmsGateway
@@ -68,4 +73,7 @@ __all__ = [
     # Printouts, batch print jobs and audit checkpoints
     "CasePrintout", "Checkpoint", "CheckpointCheck", "EventLine", "NoticeLine", "Opinion",
     "Person", "PrintJobView", "PublicityNotice", "StepLine",
+    # The register of monitoring objects, periods and the approval sheet
+    "IncomeView", "MemberView", "MonitoringView", "PeriodView", "REGISTER_CHOICES",
+    "RegisterView", "SheetEntry", "register_label", "CaseFilter", "CasePage",
 ]

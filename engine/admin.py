@@ -10,7 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import audit, calendars, households, parsing, policy
-from .calendar import library_knows_year
+from .calendar import TIMEZONE, library_knows_year
+from .errors import InvalidData
 from .directory import Actor, AreaRow, add_area, areas
 
 
@@ -188,7 +189,32 @@ class AdminVerbs:
         with self.transaction(write=False) as tx:
             return calendars.overrides(tx.conn, year)
 
-    @staticmethod
-    def calendar_knows(year: int) -> bool:
-        """Whether the holiday library covers ``year``."""
-        return library_knows_year(year)
+    def calendar_knows(self, year: int) -> bool:
+        """Whether holidays of ``year`` are known: the library covers it or an
+        administrator entered days of it."""
+        return library_knows_year(year) or bool(self.calendar_overrides(year))
+
+    def calendar_gaps(self, now: datetime | None = None) -> list[int]:
+        """This year and the coming one where no holidays are known: deadlines there
+        would count only weekends as days off."""
+        year = (now or self.clock()).astimezone(TIMEZONE).year
+        return [y for y in (year, year + 1) if not self.calendar_knows(y)]
+
+    def set_calendar_schedule(self, year: int, holidays: str, workdays: str, note: str = "",
+                              actor=None, now: datetime | None = None) -> int:
+        """Enter the State Council's schedule of a year in one go: public holidays and
+        adjusted working days (调休) as lists of dates; nothing is saved on any error."""
+        policy.require(policy.administer, actor)
+        errors: dict[str, str] = {}
+        off = calendars.parse_dates(holidays or "", year, "holidays", errors)
+        on = calendars.parse_dates(workdays or "", year, "workdays", errors)
+        both = sorted(set(off) & set(on))
+        if both:
+            errors["workdays"] = f"{both[0].isoformat()} is also listed as a holiday"
+        if not errors and not off:
+            errors["holidays"] = "list the public holidays of the year"
+        if errors:
+            raise InvalidData("; ".join(f"{k}: {v}" for k, v in errors.items()), errors)
+        with self.transaction(write=True) as tx:
+            return calendars.set_schedule(tx.conn, year, off, on, note[:100], actor,
+                                          now or self.clock())

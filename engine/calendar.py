@@ -152,12 +152,19 @@ class BusinessCalendar:
         return current
 
     def due_at(self, start: datetime | date, days: int, kind: DayKind | str) -> datetime:
-        """Deadline: 23:59:59 Asia/Shanghai on ``add_days(local date of start)``, as an aware UTC datetime.
+        """Deadline: 23:59:59 Asia/Shanghai on ``add_days(local date of start)``, moved to the
+        next working day when that day is a rest day, as an aware UTC datetime. The start day
+        itself is not counted (Civil Code arts. 201 and 203).
 
         A naive ``start`` datetime is interpreted as UTC; a plain ``date`` is
         taken as the local (Asia/Shanghai) date itself.
         """
         due_date = self.add_days(_local_date(start), days, kind)
+        if days > 0:
+            # Civil Code art. 203: a period whose last day is a rest day (法定休假日, the
+            # calendar's non-working days, 调休 included) ends on the first working day after.
+            while not self.is_workday(due_date):
+                due_date += _ONE_DAY
         local_end = datetime.combine(due_date, _END_OF_DAY, tzinfo=TIMEZONE)
         return local_end.astimezone(timezone.utc)
 

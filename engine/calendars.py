@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, extract, insert, select, update
 
@@ -55,3 +55,33 @@ def overrides(conn, year: int) -> list[Override]:
     rows = conn.execute(select(DAYS).where(extract("year", DAYS.c.day) == year)
                         .order_by(DAYS.c.day))
     return [Override(r.day, r.is_workday, r.note) for r in rows]
+
+
+def parse_dates(text: str, year: int, field: str, errors: dict) -> list[date]:
+    """Dates of ``year`` written one per line or separated by commas or spaces; a range is
+    written ``2027-10-01..2027-10-07``. Wrong entries are named in ``errors[field]``."""
+    found: list[date] = []
+    for word in text.replace(",", " ").replace("，", " ").replace("、", " ").split():
+        first, _, last = word.partition("..")
+        try:
+            start = date.fromisoformat(first)
+            end = date.fromisoformat(last) if last else start
+        except ValueError:
+            errors[field] = f"{word} is not a date (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)"
+            return []
+        if start.year != year or end.year != year or end < start:
+            errors[field] = f"{word} is not inside {year}"
+            return []
+        found += [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    return found
+
+
+def set_schedule(conn, year: int, holidays: list[date], workdays: list[date], note: str,
+                 actor, now: datetime) -> int:
+    """Enter a year's published schedule (holidays and 调休 working days) in one go; each
+    day is an override, audited; returns how many days were set."""
+    for day in holidays:
+        set_day(conn, day, False, note, actor, now)
+    for day in workdays:
+        set_day(conn, day, True, note, actor, now)
+    return len(holidays) + len(workdays)

@@ -43,6 +43,21 @@ def local_today(now: datetime) -> date:
     return now.astimezone(TIMEZONE).date()
 
 
+def ended_data(workflow) -> dict:
+    """The case data as the workflow ended: every completed task's data, latest last."""
+    data = dict(workflow.data)
+    for task in sorted(workflow.get_tasks(state=TaskState.COMPLETED),
+                       key=lambda t: t.last_state_change):
+        data.update(task.data)
+    return data
+
+
+def _refuse(problems: dict[str, str]) -> None:
+    """Raise InvalidData naming each field a procedure's rules refuse."""
+    if problems:
+        raise InvalidData("; ".join(f"{k}: {v}" for k, v in problems.items()), problems)
+
+
 def _data(data) -> dict:
     if not isinstance(data, dict):
         raise InvalidData("data must be a JSON object", {"data": "not an object"})
@@ -71,7 +86,10 @@ class CaseVerbs:
             subject = procedure.subject(conn, actor, data, parsed.key)
             if parsed.start_form:
                 forms.validate(parsed.forms[parsed.start_form], data, local_today(now), locale)
+            _refuse(procedure.check(conn, parsed, None, "start", data, {
+                "deadline": self._deadline(tx, parsed, data, now)[1]}, now, locale))
             subject = procedure.open(conn, actor, subject, data, now)
+            # after open: a procedure may put the field the deadline reads into the data
             deadline_from, deadline = self._deadline(tx, parsed, data, now)
             case = CaseRow(0, row.id, row.sha256, row.key, subject.kind, subject.id,
                            subject.title, subject.area_code, CaseStatus.RUNNING.value, "", "",
@@ -126,34 +144,45 @@ class CaseVerbs:
             parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
             if item.form:
                 forms.validate(parsed.forms[item.form], data, local_today(now), locale)
-            self.procedure_of(parsed).completing(conn, actor, case, item.task_name, data, now)
             workflow = self.runner.restore(parsed, case.id, case.state)
             task = find_task(workflow, item.task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(f"work item {item.id} is no longer waiting for input")
-            before = self.runner.snapshot(workflow, parsed)
-            write = CaseWrite(conn, case, now)
-            task.data.update(data)
-            self.runner.run(workflow, parsed, item.task_name, now, task)
+            return self._step(tx, parsed, case, workflow, task, item.task_name, actor, data,
+                              now, comment, locale, item)
+
+    def _step(self, tx, parsed, case, workflow, task, step: str, actor, data: dict,
+              now: datetime, comment: str, locale: str, item=None) -> Completed:
+        """Complete a READY task (of a work item, or of a period without one) with valid
+        form data: procedure rules, the run, the trail, the overall limit, new items."""
+        conn = tx.conn
+        procedure = self.procedure_of(parsed)
+        _refuse(procedure.check(conn, parsed, case, step, data, task.data, now, locale))
+        procedure.completing(conn, actor, case, step, data, now)
+        before = self.runner.snapshot(workflow, parsed)
+        write = CaseWrite(conn, case, now)
+        task.data.update(data)
+        self.runner.run(workflow, parsed, step, now, task)
+        item_id = item.id if item is not None else None
+        if item is not None:
             write.complete_item(item, actor.id)
-            write.audit("task_completed", actor, data, comment, item.task_name, item.id)
-            decision = data.get("decision")
-            if decision in ("reject", "return"):
-                write.audit("rejected" if decision == "reject" else "returned", actor,
-                            {"reason": data.get("reason", "")}, comment, item.task_name,
-                            item.id)
-            rule = parsed.deadline_rule()
-            if (rule and rule[3] == item.task_name and decision != "return"
-                    and case.deadline_met_at is None):
-                case.deadline_met_at = now
-                write.drop_timers.append(("deadline", {}))
-            state = self._advance(tx, write, parsed, workflow, before, actor, data, task.id)
-            write.set_state(state)
-            created = self._save(conn, write, parsed, workflow, state)
-            if decision == "return" and created:
-                supervision.returned(self, conn, case, created, actor, data, now)
-            return Completed(case.id, case.version, views.item_views(
-                conn, created, now, {case.id: (case.title, case.process_key)}))
+        write.audit("task_completed", actor, data, comment, step, item_id)
+        decision = data.get("decision")
+        if decision in ("reject", "return"):
+            write.audit("rejected" if decision == "reject" else "returned", actor,
+                        {"reason": data.get("reason", "")}, comment, step, item_id)
+        rule = parsed.deadline_rule()
+        if (rule and rule[3] == step and decision != "return"
+                and case.deadline_met_at is None):
+            case.deadline_met_at = now
+            write.drop_timers.append(("deadline", {}))
+        state = self._advance(tx, write, parsed, workflow, before, actor, data, task.id)
+        write.set_state(state)
+        created = self._save(conn, write, parsed, workflow, state)
+        if decision == "return" and created:
+            supervision.returned(self, conn, case, created, actor, data, now)
+        return Completed(case.id, case.version, views.item_views(
+            conn, created, now, {case.id: (case.title, case.process_key)}))
 
     def _open_item(self, conn, item_id: int):
         item, case = store.read_item(conn, item_id)
@@ -169,7 +198,7 @@ class CaseVerbs:
         created = write.save()
         self.runner.remember(write.case.id, state, workflow)
         if write.closed:
-            self.procedure_of(parsed).ended(conn, write.case, write.now)
+            self.procedure_of(parsed).closed(conn, write.case, write.now, ended_data(workflow))
         return created
 
     def _advance(self, tx, write: CaseWrite, parsed, workflow, before: Snapshot, actor,
@@ -183,6 +212,8 @@ class CaseVerbs:
             if task_id in before.ready:
                 continue
             info = parsed.steps[task.task_spec.bpmn_id]
+            if info.properties.get("period"):
+                continue          # a period (publicity) is seen on the case, not a to-do
             due = (self.calendar(tx).due_at(now, info.due_days, info.day_kind)
                    if info.due_days is not None else None)
             if case.deadline is not None and case.deadline_met_at is None:
@@ -202,12 +233,12 @@ class CaseVerbs:
         return self.runner.dump(workflow)
 
     def _close(self, tx, write: CaseWrite, parsed, workflow, actor, data: dict) -> None:
-        case, outcome = write.case, ""
-        ended = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                 if t.task_spec.name in parsed.outcomes]
-        if ended:
-            outcome = parsed.outcomes[max(ended, key=lambda t: t.last_state_change)
-                                      .task_spec.name]
+        case = write.case
+        ended = sorted((t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                        if t.task_spec.name in parsed.outcomes),
+                       key=lambda t: t.last_state_change)
+        outcome = self.procedure_of(parsed).final_outcome(
+            [parsed.outcomes[t.task_spec.name] for t in ended])
         status = (CaseStatus.COMPLETED if outcome in SUCCESS_OUTCOMES
                   else CaseStatus.REJECTED).value
         reason = ""

@@ -20,6 +20,7 @@ from . import clock as clocks
 from . import policy
 from .admin import AdminVerbs
 from .checkpoints import CheckpointVerbs, load_audit_key
+from .case_list import CaseListVerbs
 from .cases import CaseVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
@@ -32,7 +33,9 @@ from .print_jobs import AuditReadVerbs, PrintJobVerbs
 from .printing import PrintVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
+from .periods import PeriodVerbs
 from .reading import ReadVerbs
+from .register import RegisterVerbs
 from .registry import Registry
 from .runner import Runner
 from .scripts import ScriptLimits
@@ -44,7 +47,8 @@ from .worker_verbs import WorkerVerbs
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
              ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs,
-             CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs):
+             CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs,
+             RegisterVerbs, PeriodVerbs, CaseListVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,
@@ -172,4 +176,5 @@ def build_engine(settings: Settings | None = None, database: Database | None = N
     return Engine(settings, database, Registry(settings.definition_cache_size),
                   Runner(limits, settings.workflow_cache_size),
                   Directory(password_hasher or PasswordHasher()),
-                  dict(procedures or PROCEDURES), clock)
+                  {name: procedure.configured(settings)
+                   for name, procedure in (procedures or PROCEDURES).items()}, clock)

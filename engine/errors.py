@@ -21,6 +21,15 @@ class Conflict(DixianError):
     """The case changed since the caller read it (stale version) or the item is done."""
 
 
+class SubjectBusy(Conflict):
+    """The subject cannot start a case: ``case_id`` is the case that holds it (a running
+    case, or the one that took the household in), for front-ends to link."""
+
+    def __init__(self, message, case_id: int | None = None):
+        super().__init__(message)
+        self.case_id = case_id
+
+
 class InvalidData(DixianError):
     """Submitted data is not acceptable; ``errors`` maps field paths to messages."""
 

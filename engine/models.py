@@ -330,3 +330,4 @@ class Attachment(Base):
 from . import project_models  # noqa: E402,F401  (the project library's tables)
 from . import supervision_models  # noqa: E402,F401  (督办, urges, notifications, leases)
 from . import print_models  # noqa: E402,F401  (batch print jobs)
+from . import register_models  # noqa: E402,F401  (the register of monitoring objects)

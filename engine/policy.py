@@ -90,6 +90,16 @@ def act(actor, item) -> str:
     return reason
 
 
+def lodge(actor, case, levels) -> str:
+    """Staff of one of ``levels`` inside the case's area lodge in a period of it (an
+    objection during publicity)."""
+    reason = _staff(actor) or _in_area(actor, case.area_code, f"case {case.id}")
+    if not reason and actor.level not in levels:
+        reason = (f"user {actor.username} is {actor.level} staff; this period takes entries "
+                  f"from {', '.join(sorted(levels))} staff")
+    return reason
+
+
 def claim(actor, item) -> str:
     """Claim an item: as ``act``; claiming one's own item again is allowed."""
     return act(actor, item)

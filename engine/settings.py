@@ -57,6 +57,13 @@ class Settings:
     audit_key_file: str = str(ROOT / "var" / "audit.key")
     # Where the daily signed checkpoints of every chain head are written for archiving.
     checkpoint_dir: str = str(ROOT / "var" / "checkpoints")
+    # The deployment's province (2-digit division code, e.g. "41" Henan): the monitoring
+    # line table is keyed by it. Empty: the first two digits of each case's village code.
+    province: str = ""
+    # Overrides the medical-insurance warning line of the monitoring line table (yuan/year).
+    medical_warning_line: float = 0.0
+    # A discovery date older than this many days is refused (a clue that old is a new case).
+    discovery_max_age_days: int = 90
 
     _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
             "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
@@ -76,7 +83,9 @@ class Settings:
             "smtp_password": "DIXIAN_SMTP_PASSWORD", "smtp_starttls": "DIXIAN_SMTP_STARTTLS",
             "sms_gateway": "DIXIAN_SMS_GATEWAY", "base_url": "DIXIAN_BASE_URL",
             "audit_key": "DIXIAN_AUDIT_KEY", "audit_key_file": "DIXIAN_AUDIT_KEY_FILE",
-            "checkpoint_dir": "DIXIAN_CHECKPOINT_DIR"}
+            "checkpoint_dir": "DIXIAN_CHECKPOINT_DIR", "province": "DIXIAN_PROVINCE",
+            "medical_warning_line": "DIXIAN_MEDICAL_WARNING_LINE",
+            "discovery_max_age_days": "DIXIAN_DISCOVERY_MAX_AGE_DAYS"}
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":

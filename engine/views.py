@@ -13,11 +13,12 @@ from sqlalchemy import and_, bindparam, case as when, func, literal_column, sele
 from . import audit, policy
 from .calendar import TIMEZONE
 from .errors import InvalidData
-from .models import Attachment, Case, CaseStatus, ItemStatus, User, WorkItem
+from .models import Attachment, AuditEvent, Case, CaseStatus, ItemStatus, User, WorkItem
 from .store import CASE_COLUMNS, CASE_JOIN, CaseRow, ItemRow, case_row, item_row
 
 ITEMS, CASES, USERS = WorkItem.__table__, Case.__table__, User.__table__
 ATTACHMENTS = Attachment.__table__
+EVENTS = AuditEvent.__table__
 INBOX_VIEWS = ("mine", "unclaimed", "overdue", "today", "done", "all")
 
 
@@ -43,6 +44,18 @@ class ItemView:
     case_title: str
     process_key: str
     overdue: bool
+    # Set when a review sent the case back and this item is the step it came back to.
+    returned: "ReturnNote | None" = None
+
+
+@dataclass(frozen=True)
+class ReturnNote:
+    """Who returned a case to this step (退回修改), when, from which step, and why."""
+
+    by: str
+    at: datetime
+    from_step: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,10 @@ class CaseBrief:
     ended_at: datetime | None
     version: int
     overdue: bool
+    # "met" (decided within the limit), "late" (decided after it), "overdue" (running past
+    # it), "open" (running within it) or "" (no limit, or cancelled); days_late: 超期 N 天.
+    deadline_state: str = ""
+    days_late: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,12 +136,29 @@ def is_overdue(case: CaseRow, now: datetime) -> bool:
             and case.deadline_met_at is None and case.deadline < now)
 
 
+def deadline_standing(case: CaseRow, now: datetime) -> tuple[str, int]:
+    """Whether the overall limit was met, with the time it was decided (the stop step's
+    completion, else the case's end): (state, days late by China's calendar)."""
+    if case.deadline is None or case.status == CaseStatus.CANCELLED.value:
+        return "", 0
+    decided = case.deadline_met_at or case.ended_at
+    moment = decided or now
+    late = max(0, (moment.astimezone(TIMEZONE).date()
+                   - case.deadline.astimezone(TIMEZONE).date()).days)
+    if moment <= case.deadline:
+        late = 0
+    if decided is None:
+        return ("overdue" if late else "open"), late
+    return ("late" if late else "met"), late
+
+
 def brief(case: CaseRow, now: datetime) -> CaseBrief:
     """The CaseBrief of a case row."""
     return CaseBrief(case.id, case.process_key, case.title, case.subject_kind, case.subject_id,
                      case.area_code, case.status, case.outcome, case.outcome_reason,
                      case.deadline_from, case.deadline, case.deadline_met_at, case.started_at,
-                     case.ended_at, case.version, is_overdue(case, now))
+                     case.ended_at, case.version, is_overdue(case, now),
+                     *deadline_standing(case, now))
 
 
 def names(conn, ids) -> dict[int, str]:
@@ -146,12 +180,29 @@ def item_views(conn, rows: list[ItemRow], now: datetime, titles: dict | None = N
             select(CASES.c.id, CASES.c.title, CASES.c.process_key).where(
                 CASES.c.id.in_(ids)))} if ids else {}
     who = names(conn, [r.assignee_id for r in rows] + [r.completed_by for r in rows])
+    notes = return_notes(conn, rows)
     return [ItemView(r.id, r.case_id, r.task_name, r.title, r.level, r.area_code, r.status,
                      r.form, r.assignee_id, who.get(r.assignee_id, ""), r.created_at, r.due_at,
                      r.completed_at, r.completed_by, who.get(r.completed_by, ""),
                      *titles.get(r.case_id, ("", "")),
                      r.status == ItemStatus.OPEN.value and r.due_at is not None
-                     and r.due_at < now) for r in rows]
+                     and r.due_at < now, notes.get((r.case_id, r.created_at)))
+            for r in rows]
+
+
+def return_notes(conn, rows: list[ItemRow]) -> dict[tuple, ReturnNote]:
+    """(case id, time) → the return that opened items at that time: a return and the item
+    it reopens are written by one step, at one time."""
+    ids = {r.case_id for r in rows}
+    if not ids:
+        return {}
+    found = conn.execute(select(EVENTS.c.case_id, EVENTS.c.at, EVENTS.c.actor_id,
+                                EVENTS.c.actor_name, EVENTS.c.task_name, EVENTS.c.data).where(
+        EVENTS.c.case_id.in_(ids), EVENTS.c.event == "returned")).all()
+    who = names(conn, [e.actor_id for e in found])
+    return {(e.case_id, e.at): ReturnNote(who.get(e.actor_id, e.actor_name), e.at,
+                                          e.task_name, str((e.data or {}).get("reason", "")))
+            for e in found}
 
 
 def end_of_today(now: datetime) -> datetime:

@@ -20,7 +20,7 @@ EVENT_LABELS = {
     "case_started": _l("Case started"), "task_completed": _l("Step completed"),
     "claimed": _l("Claimed"), "unclaimed": _l("Returned to group"),
     "reassigned": _l("Reassigned"),
-    "rejected": _l("Rejected"), "returned": _l("Returned to the level below"),
+    "rejected": _l("Not approved"), "returned": _l("Returned for correction"),
     "case_ended": _l("Case ended"), "cancelled": _l("Cancelled"),
     "attachment_added": _l("File attached"), "timer_fired": _l("Timer fired"),
     "task_overdue": _l("Step overdue"), "case_overdue": _l("Case deadline passed"),
@@ -92,6 +92,16 @@ def area_label(code: str) -> str:
     return area_name(code) if code else ""
 
 
+def _ending(data: dict, view: CaseView) -> dict:
+    """An ending's status, outcome and reason in words, not as stored keys."""
+    words = {"status": (_("Status"), lambda v: str(STATUS_LABELS.get(v, v))),
+             "outcome": (_("Outcome"), lambda v: view.outcome_label.get(locale_name())
+                         if v == view.case.outcome and view.outcome_label else v),
+             "reason": (_("Reason"), str)}
+    return {words[k][0] if k in words else k: (words[k][1](v) if k in words else v)
+            for k, v in data.items() if v}
+
+
 def history(view: CaseView) -> list[dict]:
     """The case's trail as rows: when, who, what, which step, the data in the forms' words."""
     locale = locale_name()
@@ -104,7 +114,7 @@ def history(view: CaseView) -> list[dict]:
         elif ev.event == "case_started":
             form, shown = view.start_form, ev.data.get("data", {})
         elif ev.event in ("rejected", "returned", "cancelled", "case_ended"):
-            shown = {k: v for k, v in ev.data.items() if v}
+            shown = _ending(ev.data, view)
         elif ev.event == "attachment_added":
             shown = {_("File"): ev.data.get("filename"), "SHA-256": ev.data.get("sha256")}
         elif ev.event in ("supervision_opened", "supervision_closed"):
@@ -121,5 +131,20 @@ def history(view: CaseView) -> list[dict]:
             title = schema_forms.title(view.forms.get(info.form), locale, info.title)
         rows.append({"event": ev, "what": EVENT_LABELS.get(ev.event, ev.event), "task": title,
                      "who": ev.actor if ev.actor_id is not None else _("System"),
+                     "data": schema_forms.display(form, shown, locale)})
+    return rows
+
+
+def sheet(entries: list, forms: dict, start_form: dict | None) -> list[dict]:
+    """The approval sheet's rows: each step done, who and when, its data in the form's
+    words (home-check figures, the vote, publicity, objections, each level's opinion)."""
+    locale = locale_name()
+    rows = []
+    for entry in entries:
+        form = start_form if entry.step == "start" else forms.get(entry.form)
+        shown = {k: v for k, v in entry.data.items() if k != "household_id"}
+        rows.append({"step": entry.step, "level": entry.level, "who": entry.actor,
+                     "at": entry.at, "comment": entry.comment,
+                     "title": schema_forms.title(form, locale, entry.title),
                      "data": schema_forms.display(form, shown, locale)})
     return rows

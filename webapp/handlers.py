@@ -36,6 +36,11 @@ def write(verb: Callable[..., T], *args, **kwargs) -> T:
     return result
 
 
+def now():
+    """The engine's clock (the wall clock, or the one a test set)."""
+    return engine().clock()
+
+
 def inbox(view: str, page: int) -> InboxPage:
     """One page of one view of the user's inbox, with the counts of every view."""
     return engine().inbox(me(), view, page, current_app.config["PAGE_SIZE"])
@@ -49,6 +54,18 @@ def task(item_id: int) -> TaskView:
 def case(case_id: int) -> CaseView:
     """A case as its page and the API show it."""
     return engine().case(case_id, me())
+
+
+def periods(case_id: int) -> list:
+    """The periods (publicity) of a case, with whether the user may lodge in them."""
+    return engine().periods(case_id, me())
+
+
+def sheet(view: TaskView) -> list:
+    """The approval sheet of a task's case: the steps done before this one."""
+    done = view.item.completed_at
+    return [e for e in engine().approval_sheet(view.case.id, me())
+            if done is None or e.at < done]
 
 
 def complete(item_id: int, data: dict, version: int | None, comment: str = "") -> Completed:

@@ -51,6 +51,11 @@ def due_class(due: datetime | None) -> str:
         else "due-soon" if left <= 1 else ""
 
 
+def calendar_gaps() -> list[int]:
+    """This year and the next where no holidays are known (shown to administrators)."""
+    return engine().calendar_gaps()
+
+
 def nav_counts() -> dict[str, int]:
     """The inbox counts for the navigation, read once per request (none without a queue)."""
     from .auth import current_engine_user
@@ -134,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(nav_counts)
     app.add_template_global(unread_count)
     app.add_template_global(open_supervisions)
+    app.add_template_global(calendar_gaps)
     app.add_template_global(area_name)
     app.add_template_global(count_text)
     app.add_template_global(url_for_page)

@@ -206,7 +206,9 @@ def display(form: dict | None, data: dict, locale: str) -> list[tuple[str, str]]
         return []
     rows, seen = [], set()
     names = order(form) if form else []
-    for name in names + [k for k in data if k not in names]:
+    # With a form, only its fields: what the engine adds to the data (the deployment's
+    # province, a computed end date) is internal and has no words for the reader.
+    for name in names + ([] if form else list(data)):
         if name not in data or name in seen:
             continue
         seen.add(name)

@@ -52,6 +52,22 @@ class Procedure:
     label: dict = field(default_factory=lambda: {"zh_CN": "流程", "en": "Process"})
     outcomes: dict = field(default_factory=dict)
 
+    def configured(self, settings) -> "Procedure":
+        """This procedure as the deployment's settings configure it (default: unchanged)."""
+        return self
+
+    def check(self, conn, parsed, case, step: str, data: dict, before: dict, now: datetime,
+              locale: str) -> dict[str, str]:
+        """Field → message for what the procedure's own rules refuse in valid form data of
+        ``step`` of definition ``parsed`` ("start" for the start form, ``case`` None);
+        ``before`` is the case data so far. Empty when acceptable."""
+        return {}
+
+    def final_outcome(self, outcomes: list[str]) -> str:
+        """What the case ends as, from the outcomes of the end events it reached (oldest
+        first): by default the last one."""
+        return outcomes[-1] if outcomes else ""
+
     def subject(self, conn, actor, data: dict, key: str) -> Subject:
         """The subject and village of a new case of process ``key`` from its start data;
         refuses (NotFound, Forbidden, Conflict, InvalidData) what cannot start."""
@@ -74,6 +90,10 @@ class Procedure:
 
     def ended(self, conn, case, now: datetime) -> None:
         """Called in the same transaction when a case ends (update registers here)."""
+
+    def closed(self, conn, case, now: datetime, data: dict) -> None:
+        """Called when a case ends, with the case data as it ended; by default ``ended``."""
+        self.ended(conn, case, now)
 
     def outcome_label(self, outcome: str, locale: str) -> str:
         """The outcome in words."""

@@ -156,19 +156,19 @@ def test_identification_case_from_declaration_to_county_approval(login, eng, scr
     expect(form.locator("#f-publicity_days")).to_have_value("5")
     submit(village)
 
-    # The objection register stays open while the notice is up.
+    # Publicity is a period on the case, not a to-do: no inbox row, its dates on the case.
     village.goto("/inbox")
-    rows = village.locator("table.list tbody tr").filter(
-        has=village.locator(f"a[href='/cases/{case_id}']"))
-    expect(rows).to_have_count(1)
-    expect(rows).to_contain_text("公示期异议登记")
+    expect(village.locator(f"table.list a[href='/cases/{case_id}']")).to_have_count(0)
+    village.goto(f"/cases/{case_id}")
+    last = (today() + timedelta(days=4)).isoformat()
+    expect(village.locator("dd.period-open")).to_contain_text(f"{day} 至 {last}")
 
     # -- the publicity period passes: fire the timers just after it ends ------------------
     publicity_end = datetime.combine(today() + timedelta(days=5), time(), TIMEZONE)
     sweep = eng.fire_due(publicity_end + timedelta(minutes=1))
     assert sweep.fired >= 1 and not sweep.failed, sweep
     village.reload()
-    expect(village.locator(f"table.list a[href='/cases/{case_id}']")).to_have_count(0)
+    expect(village.locator("dd.period-closed")).to_contain_text(f"{day} 至 {last}")
 
     # -- another village (another township) sees nothing of the case ---------------------
     other = login("village21")
@@ -198,8 +198,7 @@ def test_identification_case_from_declaration_to_county_approval(login, eng, scr
     # -- the case page: steps, history, attachment, diagram -------------------------------
     county.goto(f"/cases/{case_id}")
     steps = county.locator("main table.list").first
-    for title in ("入户核实", "村级民主评议", "村内公示", "公示期异议登记", "乡镇审核",
-                  "县级审批"):
+    for title in ("入户核实", "村级民主评议", "村内公示", "乡镇审核", "县级审批"):
         expect(steps.locator("tr", has_text=title).first).to_be_visible()
     expect(steps.locator("tr", has_text="县级审批")).to_contain_text("县乡村振兴局 王科长")
     history = county.locator("table.history")

@@ -46,3 +46,5 @@ def test_readme_walkthrough_runs_a_whole_case(tmp_path, monkeypatch):
     events = [e["event"] for e in view["trail"]]
     assert events.count("task_completed") == 8 and "timer_fired" in events
     assert outputs[-1].strip() == f"case 1: trail intact, {len(events)} events"
+    assert "monitoring: monitoring · 边缘易致贫户" in outputs[-2]
+    assert "公示期异议登记" not in "".join(outputs)        # publicity is no to-do

@@ -1,6 +1,6 @@
 """Tests for engine.calendar: natural/working days, holidays, 调休, overrides, deadlines."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import chinese_calendar
 import pytest
@@ -231,8 +231,10 @@ def test_due_at_naive_is_utc(cal):
 
 
 def test_due_at_accepts_date(cal):
+    # 3 natural days after 09-30 is 10-03, inside the National Day holiday (10-01..10-08):
+    # the limit ends on the first working day after it (Civil Code art. 203).
     assert cal.due_at(date(2025, 9, 30), 3, N) == datetime(
-        2025, 10, 3, 15, 59, 59, tzinfo=timezone.utc
+        2025, 10, 9, 15, 59, 59, tzinfo=timezone.utc
     )
     assert cal.due_at(date(2025, 9, 30), 0, W) == datetime(
         2025, 9, 30, 15, 59, 59, tzinfo=timezone.utc
@@ -292,4 +294,20 @@ def test_days_left_roundtrip_with_due_at(cal):
     for n in range(0, 15):
         due = cal.due_at(start, n, W)
         assert cal.days_left(start, due, W) == n
-        assert cal.days_left(start, cal.due_at(start, n, N), N) == n
+        natural = cal.due_at(start, n, N)
+        assert cal.days_left(start, natural, N) >= n      # a rest day moves the last day on
+        assert cal.is_workday(natural.astimezone(TIMEZONE).date()) or n == 0
+
+
+@pytest.mark.parametrize("found, last", [
+    (date(2026, 11, 20), date(2026, 12, 7)),   # 12-05 is a Saturday: Monday 12-07
+    (date(2026, 11, 16), date(2026, 12, 1)),   # 12-01 is a Tuesday: unchanged
+    (date(2026, 9, 20), date(2026, 10, 8)),    # 10-05 falls in National Day: after it
+])
+def test_natural_limit_ending_on_a_rest_day_ends_on_the_next_working_day(cal, found, last):
+    """Civil Code arts. 201/203: the start day does not count; a last day that is a rest
+    day moves to the first working day after it (wrong before: 15 days always ended on
+    day 15, holiday or not)."""
+    due = cal.due_at(found, 15, N)
+    assert due.astimezone(TIMEZONE).date() == last
+    assert due.astimezone(TIMEZONE).time() == time(23, 59, 59)

@@ -225,7 +225,7 @@ def test_the_diff_shows_elements_and_form_fields_that_changed(eng, users):
     eng.deploy(files["bpmn"], files["dmn"], files["forms"], None, NOW)
     name = "monitoring_identification.bpmn"
     bpmn = files["bpmn"][name].replace("公示期不少于 5 天", "公示期不少于 7 天").replace(
-        '<bpmn:endEvent id="end_rejected_village" name="村级评议不通过">',
+        '<bpmn:endEvent id="end_rejected_village" name="村级评议不予通过">',
         '<bpmn:endEvent id="end_rejected_village" name="村级评议未通过">')
     form = files["forms"]["identification/post_publicity.json"].replace(
         '"minimum": 5', '"minimum": 7').replace('"default": 5', '"default": 7')
@@ -238,7 +238,7 @@ def test_the_diff_shows_elements_and_form_fields_that_changed(eng, users):
     assert {c.what for c in changed["post_publicity"].changes} == {"documentation",
                                                                    "form_content"}
     assert [(c.what, c.old, c.new) for c in changed["end_rejected_village"].changes] == [
-        ("@name", "村级评议不通过", "村级评议未通过")]
+        ("@name", "村级评议不予通过", "村级评议未通过")]
     form_diff, = [f for f in result.files if f.kind == "form"]
     assert {(c.what, c.old, c.new) for c in form_diff.changes} == {
         ("schema.properties.publicity_days.minimum", "5", "7"),

@@ -40,6 +40,8 @@ def harness_spec():
 # no illness, no disability, spending below income.
 BASE = dict(
     discovery_date="2024-06-10",
+    province="53",                       # Yunnan: 8700 in 2024 and 2025
+    medical_warning_line_setting=None,
     income_per_head=12000,
     annual_household_income=48000,
     out_of_pocket_medical=0,
@@ -62,7 +64,7 @@ def decide(spec, **overrides):
 
 def test_harness_scripts_match_the_process(harness_spec):
     process = _parser(WORKFLOWS / "monitoring_identification.bpmn").get_spec("monitoring_identification")
-    for name in ("prepare_eligibility", "summarize_eligibility"):
+    for name in ("prepare_eligibility", "pick_monitoring_lines", "summarize_eligibility"):
         assert harness_spec.task_specs[name].script.strip() == process.task_specs[name].script.strip(), name
     for name in ("lookup_monitoring_lines", "decide_eligibility"):
         assert process.task_specs[name].dmnEngine.decision_table.id == harness_spec.task_specs[name].dmnEngine.decision_table.id
@@ -70,15 +72,29 @@ def test_harness_scripts_match_the_process(harness_spec):
 
 # --- monitoring_lines -------------------------------------------------------------
 
-@pytest.mark.parametrize("date, line", [
-    ("2019-03-01", 6000), ("2021-05-01", 6000), ("2022-05-01", 6000), ("2023-05-01", 7500),
-    ("2024-05-01", 8700), ("2025-12-31", 8700), ("2026-01-01", 8700), ("2031-01-01", 8700),
+NATIONAL = "2021 年全国统一防返贫监测范围 6000 元（本省当年标准未录入）"
+
+
+@pytest.mark.parametrize("province, date, line, source", [
+    ("41", "2023-05-01", 7500, "河南省 2023 年防返贫监测范围 7500 元"),
+    ("53", "2024-05-01", 8700, "云南省 2024–2025 年防返贫监测范围 8700 元"),
+    ("53", "2025-12-31", 8700, "云南省 2024–2025 年防返贫监测范围 8700 元"),
+    # a province's line never applies to another province, nor to another year
+    ("41", "2024-05-01", 6000, NATIONAL), ("53", "2023-05-01", 6000, NATIONAL),
+    ("36", "2026-01-01", 6000, NATIONAL), ("53", "2021-05-01", 6000, NATIONAL),
 ])
-def test_monitoring_lines_by_year(harness_spec, date, line):
-    data = decide(harness_spec, discovery_date=date)
+def test_monitoring_lines_by_province_and_year(harness_spec, province, date, line, source):
+    data = decide(harness_spec, province=province, discovery_date=date)
     assert data["year"] == int(date[:4])
-    assert data["income_line"] == line
+    assert (data["income_line"], data["line_source"]) == (line, source)
     assert data["medical_warning_line"] == 10000
+
+
+def test_medical_warning_line_set_by_the_deployment(harness_spec):
+    data = decide(harness_spec, medical_warning_line_setting=25000,
+                  major_illness=True, out_of_pocket_medical=20000, income_per_head=5000)
+    assert data["medical_warning_line"] == 25000
+    assert data["recommended_categories"] == []      # 20000 is below the county's 25000
 
 
 # --- types ---------------------------------------------------------------------
@@ -131,9 +147,9 @@ def test_income_one_yuan_above_line_is_outside_range(harness_spec, formerly_poor
 
 
 def test_line_depends_on_year(harness_spec):
-    # 7000 is inside the 2023 range (7500) but outside the 2021 range (6000).
-    assert decide(harness_spec, discovery_date="2023-03-01", income_per_head=7000)["recommended_type"] == TYPE_EDGE
-    assert decide(harness_spec, discovery_date="2021-03-01", income_per_head=7000)["recommended_type"] == TYPE_NONE
+    # 7000 is inside Henan's 2023 range (7500) but outside the 2021 range (6000).
+    assert decide(harness_spec, province="41", discovery_date="2023-03-01", income_per_head=7000)["recommended_type"] == TYPE_EDGE
+    assert decide(harness_spec, province="41", discovery_date="2021-03-01", income_per_head=7000)["recommended_type"] == TYPE_NONE
 
 
 # --- the four "宽" categories --------------------------------------------------

@@ -147,8 +147,13 @@ class Driver:
         return rows(self.eng, select(TIMERS).where(TIMERS.c.case_id == self.case_id, *where)
                     .order_by(TIMERS.c.id))
 
+    def periods(self):
+        return cold(self.eng, lambda: self.eng.periods(self.case_id, self.users["auditor"]))
+
     def open_names(self, paperwork_only=False) -> list[str]:
-        names = sorted(i.task_name for i in self.items("open"))
+        """Open work items and open periods (publicity: no work item) of the case."""
+        names = sorted([i.task_name for i in self.items("open")]
+                       + [p.step for p in self.periods() if p.open])
         return [n for n in names if n not in AID_TASKS] if paperwork_only else names
 
     def item(self, task_name):
@@ -169,6 +174,11 @@ class Driver:
 
     # --- acting --------------------------------------------------------------------------
     def complete(self, task_name, data, now, user=None, **kw) -> list:
+        if task_name == "publicity_objections":          # a period: lodged on the case
+            done = cold(self.eng, lambda: self.eng.lodge(
+                self.case_id, task_name, self.users[user or ACTOR[task_name]], data, now=now,
+                **kw))
+            return done.items
         item = self.item(task_name)
         done = cold(self.eng, lambda: self.eng.complete(
             item.id, self.users[user or ACTOR[task_name]], data, now=now, **kw))
@@ -241,7 +251,10 @@ def test_straight_approval(eng, start):
     assert_item(c.item("village_review"), "village", VILLAGE11)
     c.complete("village_review", VILLAGE_APPROVE, cst(2026, 11, 17))
     c.complete("post_publicity", PUBLICITY, cst(2026, 11, 17, 16))
-    assert_item(c.item("publicity_objections"), "village", VILLAGE11)
+    assert "publicity_objections" not in [i.task_name for i in c.items()]   # not a to-do
+    [period] = c.periods()
+    assert (period.first_day, period.last_day, period.open) == ("2026-11-18", "2026-11-22",
+                                                                True)
     bpmn_timers = c.timers(TIMERS.c.kind == "bpmn_timer")
     assert [t.due_at for t in bpmn_timers] == [PUBLICITY_END]
 
@@ -251,8 +264,7 @@ def test_straight_approval(eng, start):
     assert c.fire(PUBLICITY_END + timedelta(minutes=1)).fired == 1
     assert c.open_names() == ["township_review"]
     assert c.fire(PUBLICITY_END + timedelta(minutes=2)).fired == 0      # fired only once
-    assert c.items()[-2].task_name == "publicity_objections"
-    assert c.items()[-2].status == "cancelled"        # closed by the timer, not by a user
+    assert [p.open for p in c.periods()] == [False]   # closed by the timer, not by a user
     assert_item(c.item("township_review"), "township", TOWNSHIP1)
 
     c.complete("township_review", TOWNSHIP_APPROVE, cst(2026, 11, 23))
@@ -307,8 +319,8 @@ REJECTIONS = {
 
 
 @pytest.mark.parametrize("step", list(REJECTIONS))
-def test_rejection(eng, start, step):
-    # green channel, so that the untouched aid branch has an open item to cancel
+def test_rejection_never_cancels_aid_given_first(eng, start, step):
+    # Wrong before: a rejection terminated the case and cancelled the open 先行帮扶 item.
     c = start(**GREEN)
     assert c.open_names() == ["home_check", "immediate_aid"]
     _reach(c, step)
@@ -316,15 +328,23 @@ def test_rejection(eng, start, step):
     data = REJECTIONS[step]
     c.complete(step, data, cst(2026, 11, 24))
 
-    case = c.case
-    assert (case.status, case.outcome) == ("rejected", "rejected")
-    assert case.outcome_reason == data["reason"]
-    assert case.ended_at == cst(2026, 11, 24)
-    assert c.open_names() == []
-    assert c.item_by_id(aid_item.id).status == "cancelled"
-    assert c.timers(TIMERS.c.fired_at.is_(None)) == []
+    assert c.case.status == "running"                 # the aid branch goes on
+    assert c.open_names() == ["immediate_aid"]
+    assert c.item_by_id(aid_item.id).status == "open"
     if step == "county_approval":
-        assert case.deadline_met_at == cst(2026, 11, 24)   # a decision meets the limit
+        assert c.case.deadline_met_at == cst(2026, 11, 24)   # a decision ends the limit
+    c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 24, 11))
+    c.complete("confirm_aid_village", CONFIRM_VILLAGE, cst(2026, 11, 24, 12))
+    c.complete("confirm_aid_township", CONFIRM_TOWNSHIP, cst(2026, 11, 25))
+
+    case = c.case
+    assert (case.status, case.outcome) == ("rejected", "rejected_aid_given")
+    assert case.outcome_reason == data["reason"]
+    assert case.ended_at == cst(2026, 11, 25)
+    assert c.open_names() == []
+    assert c.timers(TIMERS.c.fired_at.is_(None)) == []
+    view = eng.case(c.case_id, c.users["auditor"])
+    assert view.outcome_label["zh_CN"] == "不予纳入（已先行帮扶）"
 
     c.assert_verified()
     trail = c.trail()
@@ -332,8 +352,21 @@ def test_rejection(eng, start, step):
     assert len(rejected) == 1
     assert rejected[0].task_name == step and rejected[0].data == {"reason": data["reason"]}
     assert trail[-1].event == "case_ended"
-    assert trail[-1].data == {"status": "rejected", "outcome": "rejected",
+    assert trail[-1].data == {"status": "rejected", "outcome": "rejected_aid_given",
                               "reason": data["reason"]}
+
+
+@pytest.mark.parametrize("step", list(REJECTIONS))
+def test_rejection_ends_an_ordinary_case(eng, start, step):
+    c = start()
+    _reach(c, step)
+    data = REJECTIONS[step]
+    c.complete(step, data, cst(2026, 11, 24))
+    case = c.case
+    assert (case.status, case.outcome, case.outcome_reason) == ("rejected", "rejected",
+                                                                data["reason"])
+    assert c.open_names() == [] and c.timers(TIMERS.c.fired_at.is_(None)) == []
+    c.assert_verified()
 
 
 def test_township_returns_to_village_review(eng, start):
@@ -428,15 +461,13 @@ def test_objection_upheld(eng, start):
 def test_objection_dismissed_continues_after_publicity(eng, start):
     c = start()
     c.to_publicity()
-    first = c.item("publicity_objections")
     c.complete("publicity_objections", dict(objector="赵六", objection_content="该户收入高",
                                             lodged_date="2026-11-19"), cst(2026, 11, 19))
     c.complete("investigate_objection", dict(findings="经核实收入情况属实",
                                              objection_result="dismissed", reason="异议不成立"),
                cst(2026, 11, 20))
-    # back to the objection step, as a new item, waiting out the SAME publicity period
-    again = c.item("publicity_objections")
-    assert again.id != first.id
+    # back in the publicity period, waiting out the SAME period
+    assert [p.open for p in c.periods()] == [True]
     assert c.case.status == "running"
     waiting = c.timers(TIMERS.c.kind == "bpmn_timer", TIMERS.c.fired_at.is_(None))
     assert [t.due_at for t in waiting] == [PUBLICITY_END]
@@ -510,7 +541,7 @@ def test_green_channel_aid_finished_first_waits_for_paperwork(eng, start):
 
 def test_case_found_16_days_ago_is_overdue(eng, start, identification):
     now = cst(2026, 11, 20, 10)
-    c = start(now=now, discovery_date="2026-11-04")
+    c = start(now=now, discovery_date="2026-11-04", late_reason="村干部外出培训，返村后补录")
     case = c.case
     assert case.deadline == end_of_day(2026, 11, 19)
     assert case.deadline < now
@@ -523,7 +554,7 @@ def test_case_found_16_days_ago_is_overdue(eng, start, identification):
 
 def test_overdue_case_items_show_in_overdue_inbox(eng, start, identification):
     now = cst(2026, 11, 20, 10)
-    c = start(now=now, discovery_date="2026-11-04")
+    c = start(now=now, discovery_date="2026-11-04", late_reason="村干部外出培训，返村后补录")
     case = c.case
     assert case.deadline < now
     item = c.item("home_check")
@@ -536,7 +567,7 @@ def test_step_opened_by_timer_gets_its_overdue_timer(eng, start):
     c = start()
     c.to_township_review()
     review = c.item("township_review")
-    assert review.due_at == end_of_day(2026, 11, 26)
+    assert review.due_at == end_of_day(2026, 11, 25)     # 2 days for the township
     [row] = rows(eng, select(TIMERS).where(TIMERS.c.work_item_id == review.id))
     assert (row.kind, row.due_at, row.fired_at) == ("task_due", review.due_at, None)
     c.fire(cst(2026, 11, 27))
@@ -551,10 +582,7 @@ def test_no_overdue_event_for_item_the_workflow_cancelled(eng, start):
     c.complete("immediate_aid", IMMEDIATE_AID, cst(2026, 11, 16, 11))
     c.complete("confirm_aid_village", CONFIRM_VILLAGE, cst(2026, 11, 17, 9))
     c.to_publicity()
-    objections = c.item("publicity_objections")
-    assert objections.due_at == c.case.deadline     # no due_days: due at the case deadline
     c.fire(PUBLICITY_END + timedelta(minutes=1))
-    assert c.item_by_id(objections.id).status == "cancelled"
     c.complete("township_review", TOWNSHIP_APPROVE, cst(2026, 11, 23))
     c.complete("county_approval", COUNTY_APPROVE, cst(2026, 11, 24))
     c.after_approval()
@@ -563,7 +591,7 @@ def test_no_overdue_event_for_item_the_workflow_cancelled(eng, start):
     events = c.trail()
     assert "case_overdue" not in [e.event for e in events]  # the limit was met on the 24th
     overdue_items = [e.data["work_item"] for e in events if e.event == "task_overdue"]
-    assert objections.id not in overdue_items
+    assert all(c.item_by_id(i).task_name != "publicity_objections" for i in overdue_items)
 
 
 def test_inbox_views_follow_due_times(eng, start, identification):
@@ -709,7 +737,7 @@ def test_second_case_allowed_after_first_ended(eng, start):
     first.complete("home_check", HOME_CHECK, cst(2026, 11, 16, 15))
     first.complete("village_review", REJECTIONS["village_review"], cst(2026, 11, 17))
     assert first.case.status == "rejected"
-    second = start(now=cst(2026, 11, 18))
+    second = start(now=cst(2026, 11, 18), discovery_date="2026-11-18")
     assert second.case_id != first.case_id and second.case.status == "running"
 
 

@@ -81,3 +81,47 @@ def test_existing_cases_and_chains_survive_the_engine_core_migration(tmp_path):
                           "AND case_id IS NULL"))
     assert "event #1 (login) was altered" in old.verify(None).problem
     database.dispose()
+
+
+def test_approved_households_enter_the_register_by_migration(tmp_path):
+    """0005 → 0003: a household taken in before the register existed gets its row, with the
+    type, risks, helper and plan its case recorded."""
+    import json
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+
+    from engine.db import make_engine, migrate
+
+    url = f"sqlite:///{tmp_path}/old.sqlite"
+    database = make_engine(url)
+    migrate(database, "0005")
+    now = datetime(2026, 11, 1, 2, tzinfo=timezone.utc)
+    state = json.dumps({"data": {"risk_types": ["01", "03"]}, "tasks": {
+        "a": {"last_state_change": 1, "data": {"object_type": "边缘易致贫户"}},
+        "b": {"last_state_change": 2, "data": {"helper_name": "赵干部", "plan": "医疗救助",
+                                               "measures": ["health"]}}}})
+    with database.begin() as conn:
+        conn.execute(text("INSERT INTO areas VALUES ('360799', '示范县', 'county', NULL)"))
+        conn.execute(text("INSERT INTO users (id, username, display_name, level, area_code, "
+                          "roles, password_hash, locale, active, created_at) VALUES (1, 'c', "
+                          "'c', 'county', '360799', 'staff', 'x', 'zh_CN', 1, :t)"), {"t": now})
+        conn.execute(text("INSERT INTO households (id, head_name, id_number, members, "
+                          "village_code, household_type, phone, created_at) VALUES (7, '王建国', "
+                          "'360799196503124515', 4, '360799', '', '', :t)"), {"t": now})
+        conn.execute(text("INSERT INTO definition_versions (id, key, version, name, sha256, "
+                          "bpmn, dmn, forms, deployed_at) VALUES (1, 'monitoring_identification',"
+                          " 1, 'k', 'abc', '{}', '{}', '{}', :t)"), {"t": now})
+        conn.execute(text("INSERT INTO cases (id, definition_id, process_key, subject_kind, "
+                          "subject_id, title, area_code, status, outcome, outcome_reason, "
+                          "started_by, started_at, ended_at, state, version, audit_seq, "
+                          "audit_head) VALUES (3, 1, 'monitoring_identification', 'household', 7,"
+                          " '王建国', '360799', 'completed', 'approved', '', 1, :t, :t, :s, 9, "
+                          "0, '')"), {"t": now, "s": state})
+    migrate(database)
+    with database.connect() as conn:
+        row = conn.execute(text("SELECT * FROM monitoring_objects")).one()
+    assert (row.household_id, row.status, row.object_type, row.risk_types, row.helper_name,
+            row.aid_measures, row.aid_plan, row.identified_case_id) == (
+        7, "monitoring", "边缘易致贫户", "01,03", "赵干部", "health", "医疗救助", 3)
+    database.dispose()

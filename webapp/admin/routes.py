@@ -134,9 +134,35 @@ def calendar():
               form.note.data or "", actor=me())
         flash(_("Calendar updated for %(day)s.", day=form.day.data.isoformat()), "success")
         return redirect(url_for("admin.calendar", year=form.day.data.year))
+    return _calendar_page(year, form, 400 if form.errors else 200)
+
+
+def _calendar_page(year: int, form, status: int, schedule: dict | None = None,
+                   errors: dict | None = None):
     return render_template("admin/calendar.html", year=year, form=form, action=ActionForm(),
                            days=engine().calendar_overrides(year),
-                           covered=engine().calendar_knows(year)), 400 if form.errors else 200
+                           covered=engine().calendar_knows(year),
+                           schedule=schedule or {}, schedule_errors=errors or {}), status
+
+
+@bp.route("/calendar/schedule", methods=["POST"])
+@rule_required("administer")
+def calendar_schedule():
+    """Enter a year's published schedule (holidays and 调休 working days) in one go."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    year = request.form.get("year", type=int)
+    if year is None:
+        abort(400)
+    typed = {k: request.form.get(k, "")[:4000] for k in ("holidays", "workdays", "note")}
+    try:
+        count = write(engine().set_calendar_schedule, year, typed["holidays"],
+                      typed["workdays"], typed["note"], actor=me())
+    except InvalidData as err:
+        flash(_("Please correct the marked fields."), "error")
+        return _calendar_page(year, CalendarDayForm(formdata=None), 400, typed, err.errors)
+    flash(_("%(num)d days of %(year)s entered.", num=count, year=year), "success")
+    return redirect(url_for("admin.calendar", year=year))
 
 
 @bp.route("/calendar/<day>/delete", methods=["POST"])

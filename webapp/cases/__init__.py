@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import listing, periods, routes  # noqa: E402,F401

@@ -28,6 +28,7 @@ def show(case_id: int):
         "cases/case.html", view=view, case=view.case, process_name=view.process_name,
         outcome=view.outcome_label.get(locale_name(), ""),
         facts=display.facts(view.facts, view.start_form), history=display.history(view),
+        periods=engine().periods(case_id, handlers.me()),
         cancel=CancelForm() if view.can_cancel else None,
         supervised=engine().supervisions_of_case(case_id, handlers.me()),
         supervision_outcomes=display.SUPERVISION_OUTCOMES, urge_form=UrgeForm(),

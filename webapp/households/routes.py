@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms import SelectChoice
 
-from engine import Level, Procedure
-from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
+from engine import Level, Procedure, register_label
+from engine.errors import (Conflict, DixianError, Forbidden, InvalidData, NotFound,
+                           SubjectBusy)
 
 from .. import handlers, schema_forms
 from ..auth import rule_required
@@ -90,13 +91,29 @@ def show(household_id: int):
     me, locale = handlers.me(), locale_name()
     household = engine().household(household_id, me)
     procedures = _procedures()
+    entry = engine().register_entry(household_id, me)
     return render_template(
-        "households/show.html", household=household,
+        "households/show.html", household=household, entry=entry,
+        words=_register_words(entry, locale),
+        choice=lambda kind, value: register_label(kind, value, locale),
         village=dict(_villages()).get(household.village_code, household.village_code),
         cases=engine().cases_of(SUBJECT, household.id, me),
         labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
         outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
         if c.process_key in procedures else c.outcome)
+
+
+def _register_words(entry, locale: str) -> dict[str, str]:
+    """Risk types and aid measures of the register in the identification forms' words."""
+    m = entry.monitoring
+    if m is None or m.identified_case_id is None:
+        return {}
+    forms = engine().case(m.identified_case_id, handlers.me()).forms
+    declaration = forms.get("identification/declaration.json")
+    plan = forms.get("identification/aid_plan.json")
+    return {"risk_types": schema_forms.display_value(declaration, "risk_types",
+                                                     m.risk_types, locale),
+            "measures": schema_forms.display_value(plan, "measures", m.aid_measures, locale)}
 
 
 def _start_fields(form, household, raw, errors, skip):
@@ -122,7 +139,7 @@ def declare(household_id: int, key: str):
     # A village user's cases belong to their village; others choose it.
     skip = (subject_field,) + (("area_code",) if handlers.me().level == Level.VILLAGE.value
                                else ())
-    raw, errors, comment, status = {}, {}, "", 200
+    raw, errors, comment, status, busy_case = {}, {}, "", 200, None
     if request.method == "POST":
         data, raw = schema_forms.read(form, request.form, skip=skip) if form else ({}, {})
         data[subject_field] = household.id
@@ -132,6 +149,10 @@ def declare(household_id: int, key: str):
         except InvalidData as err:
             errors, status = err.errors or {"_": str(err)}, 400
             flash(_("Please correct the marked fields."), "error")
+        except SubjectBusy as err:
+            status, busy_case = 409, err.case_id
+            flash(_("This household cannot be declared again: it has a running case or is "
+                    "already monitored (case #%(id)s).", id=err.case_id), "error")
         except Conflict:
             status = 409
             flash(_("This household already has an open case of this procedure."), "error")
@@ -149,4 +170,5 @@ def declare(household_id: int, key: str):
         "households/declare.html", household=household, key=key, fields=fields,
         form_title=schema_forms.title(form, locale_name()),
         instructions=schema_forms.instructions(form, locale_name()),
-        unplaced=schema_forms.unplaced(fields, errors), comment=comment), status
+        unplaced=schema_forms.unplaced(fields, errors), comment=comment,
+        busy_case=busy_case), status

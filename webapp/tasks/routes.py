@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
-from engine import TaskView
+from engine import TaskView, form_errors, local_today
 from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
 from .. import display, handlers, schema_forms
@@ -28,7 +28,7 @@ def _reassign_form(view: TaskView, form: ReassignForm | None = None) -> Reassign
 
 def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
             comment: str = "", status: int = 200, upload: AttachmentForm | None = None,
-            reassign: ReassignForm | None = None):
+            reassign: ReassignForm | None = None, confirming: bool = False):
     """The task page: what the engine's TaskView says, with the user's input and errors."""
     locale, form = locale_name(), view.form
     fields = schema_forms.fields(form, locale, raw or {}, errors) if form else []
@@ -41,7 +41,14 @@ def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
         instructions=schema_forms.instructions(form, locale),
         documentation=view.step.documentation if view.step else "", errors=errors or {},
         comment=comment, action=ActionForm(), upload=upload or AttachmentForm(),
-        kinds=KIND_LABELS, reassign=_reassign_form(view, reassign)), status
+        kinds=KIND_LABELS, reassign=_reassign_form(view, reassign),
+        periods=handlers.periods(view.case.id), sheet=_sheet(view),
+        confirming=confirming), status
+
+
+def _sheet(view: TaskView) -> list[dict]:
+    forms = handlers.case(view.case.id).forms
+    return display.sheet(handlers.sheet(view), forms, view.start_form)
 
 
 @bp.route("/<int:item_id>")
@@ -62,6 +69,11 @@ def complete(item_id: int):
     view = handlers.task(item_id)
     data, raw = schema_forms.read(view.form, request.form) if view.form else ({}, {})
     comment = request.form.get("comment", "").strip()
+    if (data.get("decision") == "reject" and request.form.get("confirm_reject") != "1"
+            and view.form and not form_errors(view.form, data, local_today(handlers.now()),
+                                              locale_name())):
+        # 不予通过 ends the case: ask once more, on a page of its own (works without JS).
+        return _render(view, raw, None, comment, confirming=True)
     try:
         handlers.complete(item_id, data, int(version), comment)
     except InvalidData as err:
