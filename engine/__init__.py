@@ -13,6 +13,7 @@ from . import demo
 from .audit import Verification
 from .calendar import TIMEZONE, BusinessCalendar, DayKind
 from .cases import Completed, Started, local_today
+from .clues import CluePage, ClueView
 from .directory import Actor, AreaRow
 from .engine import Engine, build_engine
 from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefinition, NotFound,
@@ -35,6 +36,8 @@ from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
 from .settings import Settings
 from .timers import Sweep
+from .warning_files import DEPARTMENTS, RISK_CODES
+from .warning_import import ImportView, RowView
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
 __all__ = [
@@ -50,4 +53,6 @@ __all__ = [
     # The project library and its funds
     "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
+    # Risk clues, department warnings, screening campaigns and monthly visits
+    "CluePage", "ClueView", "DEPARTMENTS", "ImportView", "RISK_CODES", "RowView",
 ]

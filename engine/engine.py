@@ -20,6 +20,7 @@ from . import clock as clocks
 from . import policy
 from .admin import AdminVerbs
 from .cases import CaseVerbs
+from .clue_verbs import ClueVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
 from .directory import Directory
@@ -36,7 +37,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs):
+             ProjectVerbs, ClueVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

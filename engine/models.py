@@ -292,3 +292,4 @@ class Attachment(Base):
 
 
 from . import project_models  # noqa: E402,F401  (the project library's tables)
+from . import clue_models  # noqa: E402,F401  (risk clues, warnings, screening, visits)
