@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from . import calendar, cases, definitions, directory, projects, setup, timers, trail
+from . import (calendar, cases, clues, definitions, directory, projects, setup, timers,
+               trail)
 from .context import Context, parse_now
 
 __all__ = ["main"]
@@ -25,6 +26,7 @@ def main(ctx, db, as_json, now):
     ctx.call_on_close(ctx.obj.close)
 
 
-for group in (setup, definitions, cases, trail, directory, calendar, timers, projects):
+for group in (setup, definitions, cases, trail, directory, calendar, timers, projects,
+              clues):
     for command in group.COMMANDS:
         main.add_command(command)

@@ -185,10 +185,10 @@ def manage_funds(actor, area_code: str) -> str:
 def import_warnings(actor, county_code: str) -> str:
     """Import department warning files (部门筛查预警) and open screening campaigns: county
     staff of the county."""
-    reason = _staff(actor) or _in_area(actor, county_code, "the county")
+    reason = _staff(actor)
     if not reason and actor.level != Level.COUNTY.value:
         reason = "only county staff import department warnings and open screenings"
-    return reason
+    return reason or _in_area(actor, county_code, "the county")
 
 
 open_screening = import_warnings

@@ -154,7 +154,8 @@ def preview(tx, actor, county: str, filename: str, content: bytes, department: s
     sheet = warning_files.read(filename, content)
     sha = attachments.digest(content)
     rows = check(tx.conn, county, sheet, code, today, sha)
-    name = attachments.clean_filename(filename or "warnings", "")[:200] or "warnings"
+    suffix = ".xlsx" if content.startswith(b"PK\x03\x04") else ".csv"
+    name = attachments.clean_filename(filename or "warnings", suffix)
     return tx.conn.execute(insert(IMPORTS).values(
         county_code=county, department=code, filename=name, sha256=sha,
         size=len(content), status="previewed", total_rows=len(rows), rows=rows, skipped=[],
