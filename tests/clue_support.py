@@ -41,10 +41,10 @@ def xlsx_file(rows: list[list], header: list[str] = HEADER) -> bytes:
     return out.getvalue()
 
 
-def mixed_rows() -> list[list]:
+def mixed_rows(on: str = "2026-11-10", slashed: str = "2026/11/12") -> list[list]:
     """Three good rows (one a registered household), a bad ID, a missing reason, an unknown
     village, and a repeat of the first row: rows 2–8 of the file."""
-    return [
+    rows = [
         [1, "赵大山", id_number(101), "东山村", "低保边缘，2026年医疗自付 3.2 万元", "01", "2026-11-10"],
         [2, "王建国", "360799196503124515", "", "住房鉴定为 C 级危房", "因灾", "2026/11/12"],
         [3, "钱小梅", id_number(102), "360799200001", "子女辍学风险", "09、99", ""],
@@ -53,3 +53,4 @@ def mixed_rows() -> list[list]:
         [6, "周五", id_number(104), "不存在村", "残疾", "03", "2026-11-10"],
         [7, "赵大山", id_number(101), "东山村", "重复", "01", "2026-11-10"],
     ]
+    return [[{"2026-11-10": on, "2026/11/12": slashed}.get(c, c) for c in row] for row in rows]
