@@ -38,6 +38,9 @@ from .settings import Settings
 from .timers import Sweep
 from .warning_files import DEPARTMENTS, RISK_CODES
 from .warning_import import ImportView, RowView
+from .screening import CampaignView as ScreeningView, Coverage, EntryView
+from .visits import (GUARANTEES, INCOME_CHANGES, SPENDING_CHANGES, PlanRow, VisitPlan,
+                     VisitView)
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
 
 __all__ = [
@@ -55,4 +58,6 @@ __all__ = [
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
     # Risk clues, department warnings, screening campaigns and monthly visits
     "CluePage", "ClueView", "DEPARTMENTS", "ImportView", "RISK_CODES", "RowView",
+    "Coverage", "EntryView", "GUARANTEES", "INCOME_CHANGES", "PlanRow", "SPENDING_CHANGES",
+    "ScreeningView", "VisitPlan", "VisitView",
 ]

@@ -190,6 +190,11 @@ def add(tx, actor, values: dict, now: datetime, **source) -> int | None:
         .returning(CLUES.c.id)).scalar()
 
 
+def open_clue_of(conn, id_number: str) -> int | None:
+    """The open clue of a person, if there is one."""
+    return conn.execute(select(CLUES.c.id).where(CLUES.c.open_key == id_number)).scalar()
+
+
 def handle(conn, actor, clue_id: int):
     """The open clue's row, locked, after checking that the actor's village checks it."""
     found = row(conn, clue_id, lock=True)

@@ -23,6 +23,7 @@ from .cases import CaseVerbs
 from .clue_verbs import ClueVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
+from .field_verbs import FieldVerbs
 from .directory import Directory
 from .errors import DixianError
 from .migration import MigrationVerbs
@@ -37,7 +38,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs, ClueVerbs):
+             ProjectVerbs, ClueVerbs, FieldVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

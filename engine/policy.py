@@ -199,6 +199,15 @@ def view_clue(actor, village_code: str) -> str:
     return _active(actor) or _in_area(actor, village_code, "the risk clue")
 
 
+def view_county_work(actor, county_code: str) -> str:
+    """Read a county-wide campaign or plan: anyone of the county or of an area in it."""
+    reason = _active(actor)
+    if not reason and not (within(county_code, actor.area_code)
+                           or within(actor.area_code, county_code)):
+        reason = f"county {county_code} is outside {actor.username}'s area {actor.area_code}"
+    return reason
+
+
 def village_work(actor, village_code: str) -> str:
     """Check a risk clue (declare it or close it), record a monthly visit or a screening:
     village staff (village committee, first secretary, work team) of its village."""
