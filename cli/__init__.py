@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from . import (calendar, cases, clues, definitions, directory, projects, setup, timers,
-               trail)
+from . import (calendar, cases, clues, definitions, directory, fieldwork, projects, setup,
+               timers, trail)
 from .context import Context, parse_now
 
 __all__ = ["main"]
@@ -27,6 +27,6 @@ def main(ctx, db, as_json, now):
 
 
 for group in (setup, definitions, cases, trail, directory, calendar, timers, projects,
-              clues):
+              clues, fieldwork):
     for command in group.COMMANDS:
         main.add_command(command)

@@ -43,3 +43,35 @@ def test_village_declares_one_clue_and_closes_another(cli, users, tmp_path):
     assert code == 0 and "closed: 核实为误报" in out
     code, out = cli("clues", "list", "--as", "county1")
     assert "open 1, declared 1, closed 1" in out
+
+
+def test_visits_and_screening_from_the_command_line(cli, users, eng, tmp_path):
+    from datetime import datetime, timezone
+
+    from clue_support import id_number
+    county = users["county1"]
+    now = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
+    household = eng.add_household(county, "孙有田", id_number(1, "19600101"), "360799100001",
+                                  3, "formerly_poor", 7000.0, now=now).id
+    code, out = cli("visits", "plan", "--as", "village11")
+    assert code == 0 and "visits 2026-11 in 360799100001: 0 visited, 1 due, 0 missed" in out
+    photo = tmp_path / "门前.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    code, out = cli("visits", "record", str(household), "--as", "village11", "--on",
+                    "2026-11-19", "--visitors", "李书记 王队员", "--income", "sharp_drop",
+                    "--broken", "safe_water", "--photo", str(photo))
+    assert code == 0, out
+    assert "(1 photos); WARNING: sharp_drop, safe_water: open a risk clue with" in out
+    visit_id = out.split()[1]
+    code, out = cli("visits", "clue", visit_id, "--as", "village11")
+    assert code == 0 and f"opened from visit {visit_id}" in out
+    code, out = cli("visits", "plan", "--as", "county1", "--month", "2026-11")
+    assert "1 visited, 0 due, 0 missed" in out and "WARNING" in out
+
+    code, out = cli("screening", "open", "2026年冬季集中排查", "--as", "county1", "--from",
+                    "2026-11-20", "--to", "2026-12-20")
+    assert code == 0 and "6 households on 4 village lists" in out
+    code, out = cli("screening", "record", "1", str(household), "--as", "village11")
+    assert code == 0 and "screened: no risk" in out
+    code, out = cli("screening", "coverage", "1", "--as", "township1")
+    assert code == 0 and "1/4 screened (25%), 0 risks" in out
