@@ -73,10 +73,12 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; the JSON API checks CSRF itself (bearer tokens need none)."""
-    from . import admin, api, auth, cases, clues, households, inbox, projects, tasks, vendor
+    from . import (admin, api, auth, cases, clues, fieldwork, households, inbox, projects, tasks,
+                   vendor)
     from .extensions import csrf
 
-    for module in (auth, inbox, tasks, cases, households, clues, projects, admin, vendor):
+    for module in (auth, inbox, tasks, cases, households, clues, fieldwork, projects, admin,
+                   vendor):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
