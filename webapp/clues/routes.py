@@ -55,7 +55,8 @@ def render_clue(clue_id: int, raw: dict | None = None, errors: dict | None = Non
     clue = engine().clue(clue_id, me)
     may_check = clue.status == "open" and engine().allowed("village_work", me,
                                                             clue.village_code)
-    form = _declaration_form() if may_check else None
+    declaration = _declaration_form()
+    form = declaration if may_check else None
     fields = []
     if form is not None:
         raw = raw if raw is not None else {
@@ -66,6 +67,8 @@ def render_clue(clue_id: int, raw: dict | None = None, errors: dict | None = Non
         unplaced=schema_forms.unplaced(fields, errors), comment=comment, reason=reason,
         reason_error=reason_error, statuses=STATUS_LABELS, sources=SOURCE_LABELS,
         departments=DEPARTMENT_LABELS,
+        risk_labels=[schema_forms.enum_label(declaration, "risk_types", code, locale_name())
+                     if declaration else code for code in clue.risk_types],
         form_title=schema_forms.title(form, locale_name()) if form else ""), status
 
 

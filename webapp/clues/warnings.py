@@ -2,7 +2,7 @@
 preview (row, column, what is wrong; duplicates), import its good rows with progress."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -18,6 +18,7 @@ from ..transaction import engine
 from . import bp
 
 CHUNK = 500
+GOOD_SHOWN = 50  # good rows listed before "show all"; problems are always listed
 DEPARTMENT_LABELS = {"civil_affairs": _l("Civil affairs (民政)"),
                      "medical_insurance": _l("Medical insurance (医保)"),
                      "education": _l("Education (教育)"), "housing": _l("Housing (住建)"),
@@ -77,7 +78,9 @@ def warning_import(import_id: int):
     import, what became of each row."""
     _county()
     view = engine().warning_import(handlers.me(), import_id)
-    return render_template("clues/warning_import.html", batch=view,
+    all_rows = request.args.get("rows") == "all"
+    return render_template("clues/warning_import.html", batch=view, all_rows=all_rows,
+                           show_good=len(view.rows) if all_rows else GOOD_SHOWN,
                            departments=DEPARTMENT_LABELS)
 
 
