@@ -15,11 +15,8 @@ from .models import Base
 
 
 class WarningImport(Base):
-    """One uploaded department file: its checked rows (the preview) and the import's progress.
-
-    ``rows`` holds every data row as checked: its number in the file, the cleaned values,
-    the problems (column and what is wrong) and what it duplicates.
-    """
+    """One uploaded department file, its counts and the import's progress; its checked rows
+    (the preview) are ``warning_rows``."""
 
     __tablename__ = "warning_imports"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +27,9 @@ class WarningImport(Base):
     size: Mapped[int]
     status: Mapped[str] = mapped_column(String(12))
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
-    rows: Mapped[list[Any]]
+    good_rows: Mapped[int] = mapped_column(Integer, default=0)
+    error_rows: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_rows: Mapped[int] = mapped_column(Integer, default=0)
     # Rows the preview found good but the import found taken by then: [[row, reason], …].
     skipped: Mapped[list[Any]]
     processed: Mapped[int] = mapped_column(Integer, default=0)
@@ -40,6 +39,22 @@ class WarningImport(Base):
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
     finished_at: Mapped[Optional[datetime]]
+
+
+class WarningRow(Base):
+    """One data row of an uploaded file as checked: its number in the file, status (ok,
+    error, duplicate), and ``data``: the cleaned values, the problems (column and what is
+    wrong) and what it duplicates. ``position`` orders the rows for the chunked import."""
+
+    __tablename__ = "warning_rows"
+    __table_args__ = (UniqueConstraint("import_id", "position"),
+                      Index("ix_warning_rows_status", "import_id", "status", "position"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("warning_imports.id"))
+    position: Mapped[int]
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]]
 
 
 class ScreeningCampaign(Base):

@@ -67,13 +67,14 @@ class ClueVerbs:
             if result.status == "done":
                 return result
 
-    def warning_import(self, actor, import_id: int, rows: bool = True
-                       ) -> warning_import.ImportView:
-        """An import with its counts, progress and (by default) its rows."""
+    def warning_import(self, actor, import_id: int, rows: bool = True,
+                       good_limit: int | None = None) -> warning_import.ImportView:
+        """An import with its counts, progress and (by default) its rows: all, or every row
+        with a problem or a duplicate and the first ``good_limit`` good rows."""
         with self.transaction(write=False) as tx:
             batch = warning_import.progress_row(tx.conn, import_id)
             policy.require(policy.import_warnings, actor, batch.county_code)
-            return warning_import.view(tx.conn, import_id, with_rows=rows)
+            return warning_import.view(tx.conn, import_id, rows, good_limit)
 
     def warning_imports(self, actor) -> list[warning_import.ImportView]:
         """The latest imports of the actor's county."""

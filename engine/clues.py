@@ -172,22 +172,42 @@ def _insert(conn):
 
 
 def add(tx, actor, values: dict, now: datetime, **source) -> int | None:
-    """Add an open clue, one statement; None if an open clue for the person, or one from
-    the same file, already exists (also when another writer added it a moment ago: the
-    insert waits for that writer and then does nothing)."""
-    household = tx.conn.execute(select(HOUSEHOLDS.c.id, HOUSEHOLDS.c.village_code).where(
-        HOUSEHOLDS.c.id_number == values["id_number"])).first()
-    return tx.conn.execute(_insert(tx.conn).values(
-        id_number=values["id_number"], name=values["name"],
-        village_code=household.village_code if household else values["village"],
-        household_id=household.id if household else None,
-        department=values.get("department", ""), reason=values["reason"],
-        risk_types=values.get("risk_types") or [],
-        found_on=date.fromisoformat(values["found_on"])
-        if isinstance(values["found_on"], str) else values["found_on"],
-        status="open", open_key=values["id_number"], created_by=actor.id,
-        created_at=now, close_reason="", **source).on_conflict_do_nothing()
-        .returning(CLUES.c.id)).scalar()
+    """Add an open clue; None if an open clue for the person, or one from the same file,
+    already exists (also when another writer added it a moment ago: the insert waits for
+    that writer and then does nothing)."""
+    return add_many(tx, actor, [(values, source)], now).get(values["id_number"])
+
+
+def add_many(tx, actor, entries: list[tuple[dict, dict]], now: datetime) -> dict[str, int]:
+    """Add open clues (values and source columns each) in one statement; the ids of those
+    added by ID number. Rows whose person has an open clue, or that the same file already
+    gave, are left out by the unique keys."""
+    if not entries:
+        return {}
+    ids = [values["id_number"] for values, _ in entries]
+    registered = {r.id_number: r for r in tx.conn.execute(select(
+        HOUSEHOLDS.c.id, HOUSEHOLDS.c.id_number, HOUSEHOLDS.c.village_code).where(
+        HOUSEHOLDS.c.id_number.in_(ids)))}
+    rows = []
+    for values, source in entries:
+        household = registered.get(values["id_number"])
+        found_on = values["found_on"]
+        rows.append({
+            "id_number": values["id_number"], "name": values["name"],
+            "village_code": household.village_code if household else values["village"],
+            "household_id": household.id if household else None,
+            "source": source["source"], "department": values.get("department", ""),
+            "reason": values["reason"], "risk_types": values.get("risk_types") or [],
+            "found_on": date.fromisoformat(found_on) if isinstance(found_on, str)
+            else found_on, "status": "open", "open_key": values["id_number"],
+            "source_sha": source.get("source_sha"), "import_id": source.get("import_id"),
+            "row_number": source.get("row_number"), "campaign_id": source.get("campaign_id"),
+            "visit_id": source.get("visit_id"), "created_by": actor.id, "created_at": now,
+            "close_reason": ""})
+    # executemany: one cached statement, sent as multi-row inserts (insertmanyvalues).
+    added = tx.conn.execute(_insert(tx.conn).on_conflict_do_nothing().returning(
+        CLUES.c.id_number, CLUES.c.id), rows)
+    return {r.id_number: r.id for r in added}
 
 
 def open_clue_of(conn, id_number: str) -> int | None:

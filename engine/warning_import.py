@@ -1,8 +1,9 @@
 """Department warning imports: a checked preview of the file, then the import of its good
 rows as risk clues, a chunk at a time, with the progress kept on the import's row.
 
-Each row is written in its own savepoint (one clue, nothing else), so a refused row leaves
-nothing behind; rows already imported, or taken by another import meanwhile, are skipped.
+A row gives one clue and nothing else; a chunk's clues are inserted in one statement that
+skips, by the unique keys, people who have an open clue or rows this file already gave
+(also when another import added them meanwhile), and a refused row writes nothing.
 """
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from datetime import date, datetime
 from sqlalchemy import insert, select, update
 
 from . import attachments, clues, warning_files
-from .clue_models import RiskClue, WarningImport
+from .clue_models import RiskClue, WarningImport, WarningRow
 from .directory import areas
 from .errors import InvalidData, NotFound
 from .forms import mask_id_number
 from .models import Household, Level, User
 
-IMPORTS, CLUES, HOUSEHOLDS, USERS = (WarningImport.__table__, RiskClue.__table__,
-                                     Household.__table__, User.__table__)
-PROGRESS = [c for c in IMPORTS.c if c.name not in ("rows", "skipped")]
+IMPORTS, ROWS, CLUES, HOUSEHOLDS, USERS = (WarningImport.__table__, WarningRow.__table__,
+                                           RiskClue.__table__, Household.__table__,
+                                           User.__table__)
+PROGRESS = [c for c in IMPORTS.c if c.name != "skipped"]
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,21 @@ def preview(tx, actor, county: str, filename: str, content: bytes, department: s
     rows = check(tx.conn, county, sheet, code, today, sha)
     suffix = ".xlsx" if content.startswith(b"PK\x03\x04") else ".csv"
     name = attachments.clean_filename(filename or "warnings", suffix)
-    return tx.conn.execute(insert(IMPORTS).values(
+    counts = {status: sum(1 for r in rows if r["status"] == status)
+              for status in ("ok", "error", "duplicate")}
+    import_id = tx.conn.execute(insert(IMPORTS).values(
         county_code=county, department=code, filename=name, sha256=sha,
-        size=len(content), status="previewed", total_rows=len(rows), rows=rows, skipped=[],
+        size=len(content), status="previewed", total_rows=len(rows), good_rows=counts["ok"],
+        error_rows=counts["error"], duplicate_rows=counts["duplicate"], skipped=[],
         processed=0, imported=0, duplicates=0, refused=0, uploaded_by=actor.id,
         uploaded_at=now).returning(IMPORTS.c.id)).scalar_one()
+    if rows:
+        tx.conn.execute(insert(ROWS), [
+            {"import_id": import_id, "position": position, "number": r["row"],
+             "status": r["status"], "data": {k: r[k] for k in ("values", "problems",
+                                                               "duplicate_of")}}
+            for position, r in enumerate(rows)])
+    return import_id
 
 
 def progress_row(conn, import_id: int, lock: bool = False):
@@ -178,32 +190,36 @@ def run_chunk(tx, actor, import_id: int, limit: int, now: datetime) -> bool:
     batch = progress_row(conn, import_id, lock=True)
     if batch.status == "done":
         return False
-    rows, skipped = conn.execute(select(IMPORTS.c.rows, IMPORTS.c.skipped).where(
-        IMPORTS.c.id == import_id)).one()
-    part = rows[batch.processed:batch.processed + limit]
+    skipped = conn.execute(select(IMPORTS.c.skipped).where(
+        IMPORTS.c.id == import_id)).scalar_one()
+    part = [{"row": r.number, "status": r.status, **r.data} for r in conn.execute(
+        select(ROWS.c.number, ROWS.c.status, ROWS.c.data).where(
+            ROWS.c.import_id == import_id, ROWS.c.position >= batch.processed,
+            ROWS.c.position < batch.processed + limit).order_by(ROWS.c.position))]
     counts = {"imported": 0, "duplicates": 0, "refused": 0}
     skipped = list(skipped or [])
     recheck = clues.taken(conn, [r["values"]["id_number"] for r in part
                                  if r["status"] == "ok"], batch.sha256)
+    fresh = []
     for entry in part:
         if entry["status"] == "error":
             counts["refused"] += 1
-            continue
-        if entry["status"] == "duplicate":
+        elif entry["status"] == "duplicate":
             counts["duplicates"] += 1
-            continue
-        values = entry["values"]
-        why = recheck.get(values["id_number"])
-        added = None if why else clues.add(
-            tx, actor, values, now, source="department_warning", source_sha=batch.sha256,
-            import_id=import_id, row_number=entry["row"])
-        if added is None:
+        elif entry["values"]["id_number"] in recheck:
             counts["duplicates"] += 1
-            why = why or next(iter(clues.taken(conn, [values["id_number"]], batch.sha256)
-                                   .values()), "open:?")
-            skipped.append([entry["row"], why])
+            skipped.append([entry["row"], recheck[entry["values"]["id_number"]]])
         else:
-            counts["imported"] += 1
+            fresh.append(entry)
+    added = clues.add_many(tx, actor, [(e["values"], {
+        "source": "department_warning", "source_sha": batch.sha256, "import_id": import_id,
+        "row_number": e["row"]}) for e in fresh], now)
+    lost = [e for e in fresh if e["values"]["id_number"] not in added]
+    taken_now = clues.taken(conn, [e["values"]["id_number"] for e in lost], batch.sha256)
+    for entry in lost:  # another writer added them since the check above
+        skipped.append([entry["row"], taken_now.get(entry["values"]["id_number"], "open:?")])
+    counts["imported"] += len(added)
+    counts["duplicates"] += len(lost)
     processed = batch.processed + len(part)
     done = processed >= batch.total_rows
     conn.execute(update(IMPORTS).where(IMPORTS.c.id == import_id).values(
@@ -215,45 +231,55 @@ def run_chunk(tx, actor, import_id: int, limit: int, now: datetime) -> bool:
     return not done
 
 
-def view(conn, import_id: int, with_rows: bool = False) -> ImportView:
-    """An import with its counts (and its rows with their outcome)."""
+def view(conn, import_id: int, with_rows: bool = False, good_limit: int | None = None
+         ) -> ImportView:
+    """An import with its counts; with its rows and their outcome when asked (every row
+    with a problem or a duplicate, and the first ``good_limit`` good rows)."""
     batch = progress_row(conn, import_id)
     who = conn.execute(select(USERS.c.display_name, USERS.c.username).where(
         USERS.c.id == batch.uploaded_by)).first()
-    row_views: list[RowView] = []
-    good = errors = duplicates = 0
-    rows, skipped = conn.execute(select(IMPORTS.c.rows, IMPORTS.c.skipped).where(
-        IMPORTS.c.id == import_id)).one()
-    made = dict(conn.execute(select(CLUES.c.row_number, CLUES.c.id).where(
-        CLUES.c.import_id == import_id)).all()) if with_rows else {}
-    late = {number: why for number, why in skipped or []}
-    for entry in rows:
-        status = entry["status"]
-        good, errors, duplicates = (good + (status == "ok"), errors + (status == "error"),
-                                    duplicates + (status == "duplicate"))
-        if not with_rows:
-            continue
-        values, number = entry["values"], entry["row"]
-        duplicate = entry["duplicate_of"] or (clues.duplicate_text(late[number])
-                                              if number in late else None)
-        outcome = "" if number > _last_processed(rows, batch.processed) else (
-            "imported" if number in made else "refused" if status == "error" else "skipped")
-        row_views.append(RowView(
-            number, values.get("name", ""), mask_id_number(values.get("id_number", "")),
-            values.get("village", ""), values.get("reason", ""),
-            values.get("risk_types") or [], values.get("found_on", ""),
-            status, entry["problems"], duplicate, outcome, made.get(number)))
     return ImportView(
         batch.id, batch.county_code, batch.department,
         warning_files.DEPARTMENTS.get(batch.department, batch.department), batch.filename,
-        batch.sha256, batch.status, batch.total_rows, good, errors, duplicates,
-        batch.processed, batch.imported, batch.duplicates, batch.refused,
-        (who.display_name or who.username) if who else "", batch.uploaded_at,
-        batch.finished_at, row_views)
+        batch.sha256, batch.status, batch.total_rows, batch.good_rows, batch.error_rows,
+        batch.duplicate_rows, batch.processed, batch.imported, batch.duplicates,
+        batch.refused, (who.display_name or who.username) if who else "",
+        batch.uploaded_at, batch.finished_at,
+        _row_views(conn, batch, good_limit) if with_rows else [])
 
 
-def _last_processed(rows: list[dict], processed: int) -> int:
-    return rows[processed - 1]["row"] if processed else 0
+def _row_views(conn, batch, good_limit: int | None) -> list[RowView]:
+    query = select(ROWS.c.position, ROWS.c.number, ROWS.c.status, ROWS.c.data).where(
+        ROWS.c.import_id == batch.id)
+    if good_limit is None:
+        found = conn.execute(query.order_by(ROWS.c.position)).all()
+    else:
+        flagged = conn.execute(query.where(ROWS.c.status != "ok")
+                               .order_by(ROWS.c.position)).all()
+        good = conn.execute(query.where(ROWS.c.status == "ok").order_by(ROWS.c.position)
+                            .limit(good_limit)).all()
+        found = sorted(flagged + good, key=lambda r: r.position)
+    numbers = [r.number for r in found]
+    made = dict(conn.execute(select(CLUES.c.row_number, CLUES.c.id).where(
+        CLUES.c.import_id == batch.id, CLUES.c.row_number.in_(numbers))).all()) \
+        if numbers else {}
+    skipped = conn.execute(select(IMPORTS.c.skipped).where(
+        IMPORTS.c.id == batch.id)).scalar_one()
+    late = {number: why for number, why in skipped or []}
+    views = []
+    for r in found:
+        values, number = r.data["values"], r.number
+        duplicate = r.data["duplicate_of"] or (clues.duplicate_text(late[number])
+                                               if number in late else None)
+        outcome = "" if r.position >= batch.processed else (
+            "imported" if number in made else "refused" if r.status == "error"
+            else "skipped")
+        views.append(RowView(
+            number, values.get("name", ""), mask_id_number(values.get("id_number", "")),
+            values.get("village", ""), values.get("reason", ""),
+            values.get("risk_types") or [], values.get("found_on", ""), r.status,
+            r.data["problems"], duplicate, outcome, made.get(number)))
+    return views
 
 
 def imports(conn, county: str, limit: int = 20) -> list[ImportView]:

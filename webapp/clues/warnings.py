@@ -77,10 +77,10 @@ def warning_import(import_id: int):
     """An import's preview: every row with its problems, or what it duplicates; after the
     import, what became of each row."""
     _county()
-    view = engine().warning_import(handlers.me(), import_id)
     all_rows = request.args.get("rows") == "all"
+    view = engine().warning_import(handlers.me(), import_id,
+                                   good_limit=None if all_rows else GOOD_SHOWN)
     return render_template("clues/warning_import.html", batch=view, all_rows=all_rows,
-                           show_good=len(view.rows) if all_rows else GOOD_SHOWN,
                            departments=DEPARTMENT_LABELS)
 
 

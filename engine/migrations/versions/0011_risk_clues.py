@@ -2,7 +2,7 @@
 
 Revision ID: 0011
 Revises: 0005
-Create Date: 2026-11-29 19:52:54.395985
+Create Date: 2026-11-29 20:22:32.235282
 """
 from alembic import op
 import sqlalchemy as sa
@@ -69,7 +69,9 @@ def upgrade() -> None:
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('total_rows', sa.Integer(), nullable=False),
-    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('good_rows', sa.Integer(), nullable=False),
+    sa.Column('error_rows', sa.Integer(), nullable=False),
+    sa.Column('duplicate_rows', sa.Integer(), nullable=False),
     sa.Column('skipped', sa.JSON(), nullable=False),
     sa.Column('processed', sa.Integer(), nullable=False),
     sa.Column('imported', sa.Integer(), nullable=False),
@@ -122,6 +124,20 @@ def upgrade() -> None:
     with op.batch_alter_table('visit_photos', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visit_photos_visit_id'), ['visit_id'], unique=False)
 
+    op.create_table('warning_rows',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['warning_imports.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('import_id', 'position')
+    )
+    with op.batch_alter_table('warning_rows', schema=None) as batch_op:
+        batch_op.create_index('ix_warning_rows_status', ['import_id', 'status', 'position'], unique=False)
+
     op.create_table('risk_clues',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('id_number', sa.String(length=18), nullable=False),
@@ -170,6 +186,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_risk_clues_id_number'))
 
     op.drop_table('risk_clues')
+    with op.batch_alter_table('warning_rows', schema=None) as batch_op:
+        batch_op.drop_index('ix_warning_rows_status')
+
+    op.drop_table('warning_rows')
     with op.batch_alter_table('visit_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_photos_visit_id'))
 
