@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import policy
 from .clue_models import RiskClue
@@ -17,6 +19,7 @@ from .directory import area_names
 from .errors import Conflict, InvalidData, NotFound
 from .forms import mask_id_number
 from .models import Case, CaseStatus, Household, User
+from .sql import Prepared, pipeline
 from .warning_files import DEPARTMENTS
 
 CLUES, HOUSEHOLDS, CASES, USERS = (RiskClue.__table__, Household.__table__, Case.__table__,
@@ -163,12 +166,11 @@ def duplicate_text(code: str) -> dict:
                     "en": f"same ID number as row {ref} of this file"}}[kind]
 
 
-def _insert(conn):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(CLUES)
+# One prepared insert per database: it does nothing when a unique key is taken, and returns
+# the new row's ID number and id otherwise.
+_ADD = {name: Prepared(insert_of(CLUES).on_conflict_do_nothing().returning(
+    CLUES.c.id_number, CLUES.c.id)) for name, insert_of in (("postgresql", pg_insert),
+                                                           ("sqlite", sqlite_insert))}
 
 
 def add(tx, actor, values: dict, now: datetime, **source) -> int | None:
@@ -204,10 +206,16 @@ def add_many(tx, actor, entries: list[tuple[dict, dict]], now: datetime) -> dict
             "row_number": source.get("row_number"), "campaign_id": source.get("campaign_id"),
             "visit_id": source.get("visit_id"), "created_by": actor.id, "created_at": now,
             "close_reason": ""})
-    # executemany: one cached statement, sent as multi-row inserts (insertmanyvalues).
-    added = tx.conn.execute(_insert(tx.conn).on_conflict_do_nothing().returning(
-        CLUES.c.id_number, CLUES.c.id), rows)
-    return {r.id_number: r.id for r in added}
+    prepared = _ADD[tx.conn.dialect.name]
+    # On PostgreSQL the inserts go out in one pipeline; their answers are read after it.
+    with pipeline(tx.conn):
+        cursors = [prepared.send(tx.conn, row) for row in rows]
+    compiled, added = prepared.compiled(tx.conn.dialect, tuple(rows[0])), {}
+    for cursor in cursors:
+        for found in compiled.rows(cursor):
+            added[found.id_number] = found.id
+        cursor.close()
+    return added
 
 
 def open_clue_of(conn, id_number: str) -> int | None:
