@@ -117,7 +117,7 @@ class ClueVerbs:
         with self.transaction(write=True) as tx:
             conn = tx.conn
             found = clues.handle(conn, actor, clue_id)
-            key = self._identification_key()
+            key = self.identification_key()
             household = households.find(conn, found.household_id) if found.household_id \
                 else next(iter(households.by_id_numbers(conn, [found.id_number])), None)
             if household is None:
@@ -136,7 +136,9 @@ class ClueVerbs:
                 "clue": clue_id, "case": started.case.id, "household": household.id})
             return started
 
-    def _identification_key(self) -> str:
+    def identification_key(self) -> str:
+        """The deployed process key of the identification procedure (declarations start
+        it), or NotFound."""
         keys = [key for procedure, key in self.procedures_for("household")
                 if procedure.name == IDENTIFICATION]
         if not keys:

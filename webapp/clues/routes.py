@@ -39,7 +39,7 @@ def index():
 
 def _declaration_form():
     try:
-        key = engine()._identification_key()
+        key = engine().identification_key()
     except NotFound:
         return None
     parsed = engine().definition(key)[1]
