@@ -15,6 +15,7 @@ from .calendar import TIMEZONE, BusinessCalendar, DayKind
 from .checkpoints import Checkpoint, CheckpointCheck
 from .case_list import CaseFilter, CasePage
 from .cases import Completed, Started, local_today
+from .clues import CluePage, ClueView
 from .directory import Actor, AreaRow
 from .engine import Engine, build_engine
 from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefinition, NotFound,
@@ -52,6 +53,11 @@ from .timers import Sweep
 from .worker_verbs import LeaseView, TimerView
 from .views import (DONE_COUNT_LIMIT, INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView,
                     TrailEntry)
+from .warning_files import DEPARTMENTS, RISK_CODES
+from .warning_import import ImportView, RowView
+from .screening import CampaignView as ScreeningView, Coverage, EntryView
+from .visits import (GUARANTEES, INCOME_CHANGES, SPENDING_CHANGES, PlanRow, VisitPlan,
+                     VisitView)
 
 __all__ = [
     "Actor", "AreaRow", "demo", "AttachmentView", "BusinessCalendar", "CaseBrief",
@@ -76,4 +82,8 @@ __all__ = [
     # The register of monitoring objects, periods and the approval sheet
     "IncomeView", "MemberView", "MonitoringView", "PeriodView", "REGISTER_CHOICES",
     "RegisterView", "SheetEntry", "register_label", "CaseFilter", "CasePage",
+    # Risk clues, department warnings, screening campaigns and monthly visits
+    "CluePage", "ClueView", "DEPARTMENTS", "ImportView", "RISK_CODES", "RowView",
+    "Coverage", "EntryView", "GUARANTEES", "INCOME_CHANGES", "PlanRow", "SPENDING_CHANGES",
+    "ScreeningView", "VisitPlan", "VisitView",
 ]

@@ -22,8 +22,10 @@ from .admin import AdminVerbs
 from .checkpoints import CheckpointVerbs, load_audit_key
 from .case_list import CaseListVerbs
 from .cases import CaseVerbs
+from .clue_verbs import ClueVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
+from .field_verbs import FieldVerbs
 from .directory import Directory
 from .logins import LoginVerbs
 from .errors import DixianError
@@ -48,7 +50,8 @@ from .worker_verbs import WorkerVerbs
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
              ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs,
              CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs,
-             RegisterVerbs, PeriodVerbs, CaseListVerbs):
+             RegisterVerbs, PeriodVerbs, CaseListVerbs,
+             ClueVerbs, FieldVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -122,3 +122,10 @@ def search(conn, actor, text: str = "", village_code: str = "", limit: int = 50,
     rows = conn.execute(query.order_by(HOUSEHOLDS.c.head_name, HOUSEHOLDS.c.id)
                         .limit(limit).offset(offset))
     return [_row(r) for r in rows]
+
+
+def by_id_numbers(conn, id_numbers) -> list[HouseholdRow]:
+    """The registered households whose head has one of these ID numbers."""
+    wanted = list(id_numbers)
+    return [_row(r) for r in conn.execute(select(HOUSEHOLDS).where(
+        HOUSEHOLDS.c.id_number.in_(wanted)))] if wanted else []

@@ -197,6 +197,42 @@ def manage_funds(actor, area_code: str) -> str:
     return reason
 
 
+def import_warnings(actor, county_code: str) -> str:
+    """Import department warning files (部门筛查预警) and open screening campaigns: county
+    staff of the county."""
+    reason = _staff(actor)
+    if not reason and actor.level != Level.COUNTY.value:
+        reason = "only county staff import department warnings and open screenings"
+    return reason or _in_area(actor, county_code, "the county")
+
+
+open_screening = import_warnings
+
+
+def view_clue(actor, village_code: str) -> str:
+    """Read a risk clue, a visit or a screening list: anyone of its area."""
+    return _active(actor) or _in_area(actor, village_code, "the risk clue")
+
+
+def view_county_work(actor, county_code: str) -> str:
+    """Read a county-wide campaign or plan: anyone of the county or of an area in it."""
+    reason = _active(actor)
+    if not reason and not (within(county_code, actor.area_code)
+                           or within(actor.area_code, county_code)):
+        reason = f"county {county_code} is outside {actor.username}'s area {actor.area_code}"
+    return reason
+
+
+def village_work(actor, village_code: str) -> str:
+    """Check a risk clue (declare it or close it), record a monthly visit or a screening:
+    village staff (village committee, first secretary, work team) of its village."""
+    reason = _staff(actor) or _in_area(actor, village_code, "the household")
+    if not reason and actor.level != Level.VILLAGE.value:
+        reason = ("risk clues, visits and screenings are handled by the village; "
+                  f"user {actor.username} works at the {actor.level} level")
+    return reason
+
+
 def deploy(actor) -> str:
     """Deploy a definition: administrators (or the system itself when ``actor`` is None)."""
     if actor is None:
