@@ -36,7 +36,8 @@ def test_village_declares_one_clue_and_closes_another(cli, users, tmp_path):
     listing = cli.json("clues", "list", "--as", "village11", "--status", "open")
     first, second = [c["id"] for c in listing["clues"]]
     code, out = cli("clues", "declare", str(first), "--as", "village11", "--data",
-                    json.dumps({"commitment_signed": True}))
+                    json.dumps({"commitment_signed": True,
+                                "late_reason": "民政部门预警数据晚于排查周期送达"}))
     assert code == 0 and f"risk clue {first} declared: case 1 started" in out
     code, out = cli("clues", "close", str(second), "--as", "village11", "--reason",
                     "核实为误报")

@@ -170,3 +170,25 @@ def test_two_clicks_at_once_open_one_clue(eng, users, watched):
                            for e in (first, second)])
     assert [type(e).__name__ for e in errors] == ["Conflict"]
     assert count(eng, RiskClue) == 1
+
+
+def test_monitoring_objects_of_the_register_are_visited_until_their_risk_is_eliminated(
+        eng, users, watched):
+    from sqlalchemy import update
+
+    from engine.register_models import MonitoringObject
+    from support import rows as table_rows
+
+    plain = eng.add_household(users["county1"], "郑新户", id_number(9, "19700101"),
+                              "360799100001", 4, "", 9000.0, now=NOW).id
+    with eng.transaction() as tx:
+        tx.conn.execute(MonitoringObject.__table__.insert().values(
+            household_id=plain, village_code="360799100001", status="monitoring",
+            identified_at=NOW, updated_at=NOW))
+    plan = eng.visit_plan(users["village11"], now=NOW)
+    assert {r.head_name: r.status for r in plan.rows}["郑新户"] == "due"
+    with eng.transaction() as tx:
+        tx.conn.execute(update(MonitoringObject.__table__).values(status="eliminated"))
+    assert table_rows(eng, MonitoringObject)[0].status == "eliminated"
+    plan = eng.visit_plan(users["village11"], now=NOW)
+    assert "郑新户" not in [r.head_name for r in plan.rows]

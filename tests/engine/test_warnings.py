@@ -16,7 +16,9 @@ from clue_support import IDENTIFICATION, csv_file, id_number, mixed_rows, xlsx_f
 from support import NOW, count, rows, run_together, workers
 
 DECLARE = {"discovery_date": "2026-11-10", "risk_types": ["01"], "commitment_signed": True,
-           "green_channel": False, "description": "入户核实医疗费用"}
+           "green_channel": False, "description": "入户核实医疗费用",
+           # ten days after discovery the shortest path no longer fits the limit
+           "late_reason": "民政部门预警数据晚于排查周期送达"}
 
 
 @pytest.fixture

@@ -74,7 +74,8 @@ def test_village_checks_its_clues(client, auth, eng):
     assert refused.status_code == 400 and "必须确认" in refused.text
     assert 'value="2025-03-01"' in refused.text  # what was typed is kept
     declared = client.post(f"/clues/{first}/declare", data={
-        "discovery_date": "2025-03-01", "risk_types": "01", "commitment_signed": "on"})
+        "discovery_date": "2025-03-01", "risk_types": "01", "commitment_signed": "on",
+        "late_reason": "民政部门预警数据晚于排查周期送达"})
     assert declared.status_code == 302 and "/cases/" in declared.headers["Location"]
     assert eng.clue(first, county).status == "declared"
     empty = client.post(f"/clues/{second}/close", data={"reason": " "})
