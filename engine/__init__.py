@@ -33,6 +33,8 @@ from .projects import (FUND_SOURCES, PROJECT_TYPES, CampaignView, LibraryPage,
                        ProjectView)
 from .reading import CaseView, DiagramView, TaskView
 from .registry import VersionRow
+from .reports import (Chart, Column, DeadlineOutcome, Headline, ReportFilters, ReportInfo,
+                      ReportView, Series, Table, deadline_outcome)
 from .settings import Settings
 from .timers import Sweep
 from .views import INBOX_VIEWS, AttachmentView, CaseBrief, InboxPage, ItemView, TrailEntry
@@ -50,4 +52,7 @@ __all__ = [
     # The project library and its funds
     "AllocationView", "CampaignView", "FUND_SOURCES", "FundsOverview", "LibraryPage",
     "PROJECT_TYPES", "PaymentView", "ProjectFunds", "ProjectView", "ReleaseView",
+    # Reports
+    "Chart", "Column", "DeadlineOutcome", "Headline", "ReportFilters", "ReportInfo",
+    "ReportView", "Series", "Table", "deadline_outcome",
 ]

@@ -28,6 +28,7 @@ from .migration import MigrationVerbs
 from .procedures import PROCEDURES, Procedure
 from .project_verbs import ProjectVerbs
 from .reading import ReadVerbs
+from .report_verbs import ReportVerbs
 from .registry import Registry
 from .runner import Runner
 from .scripts import ScriptLimits
@@ -36,7 +37,7 @@ from .timers import TimerVerbs
 
 
 class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, MigrationVerbs,
-             ProjectVerbs):
+             ProjectVerbs, ReportVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

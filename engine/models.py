@@ -177,14 +177,24 @@ class Case(Base):
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
 
-    __table_args__ = (Index("ix_cases_subject", "subject_kind", "subject_id"),)
+    # The date indexes serve the reports (engine/reports): each report reads a date range.
+    __table_args__ = (Index("ix_cases_subject", "subject_kind", "subject_id"),
+                      Index("ix_cases_started_at", "started_at"),
+                      Index("ix_cases_ended_at", "ended_at"),
+                      Index("ix_cases_deadline_from", "deadline_from"),
+                      Index("ix_cases_deadline_met_at", "deadline_met_at"))
 
 
 class WorkItem(Base):
     """One row per READY user task: who may act on it, and when it is due."""
 
     __tablename__ = "work_items"
-    __table_args__ = (Index("ix_work_items_queue", "status", "level", "area_code", "due_at"),)
+    __table_args__ = (Index("ix_work_items_queue", "status", "level", "area_code", "due_at"),
+                      # Reports: what is overdue now, and the work done in a day.
+                      Index("ix_work_items_open_due", "due_at",
+                            sqlite_where=text("status = 'open'"),
+                            postgresql_where=text("status = 'open'")),
+                      Index("ix_work_items_completed_at", "completed_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     task_id: Mapped[str] = mapped_column(String(36))
