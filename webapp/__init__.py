@@ -80,10 +80,10 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; the JSON API checks CSRF itself (bearer tokens need none)."""
-    from . import admin, api, auth, cases, households, inbox, projects, tasks, vendor
+    from . import admin, api, auth, cases, households, inbox, projects, reports, tasks, vendor
     from .extensions import csrf
 
-    for module in (auth, inbox, tasks, cases, households, projects, admin, vendor):
+    for module in (auth, inbox, tasks, cases, households, projects, reports, admin, vendor):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

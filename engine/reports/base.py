@@ -140,7 +140,8 @@ def check_filters(conn, actor, area: str | None, date_from, date_to, process: st
     errors = {}
     first, last = _day(date_from, "date_from", errors), _day(date_to, "date_to", errors)
     if errors:
-        raise InvalidData("invalid dates: " + "; ".join(errors.values()), errors)
+        raise InvalidData("invalid dates: " + "; ".join(errors.values()),
+                          dict.fromkeys(errors, "invalid"))
     last = last or today
     first = first or last - timedelta(days=default_days - 1)
     if first > last:
