@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import calendar, cases, definitions, directory, projects, setup, timers, trail
+from . import calendar, cases, definitions, directory, projects, reports, setup, timers, trail
 from .context import Context, parse_now
 
 __all__ = ["main"]
@@ -25,6 +25,7 @@ def main(ctx, db, as_json, now):
     ctx.call_on_close(ctx.obj.close)
 
 
-for group in (setup, definitions, cases, trail, directory, calendar, timers, projects):
+for group in (setup, definitions, cases, trail, directory, calendar, timers, projects,
+              reports):
     for command in group.COMMANDS:
         main.add_command(command)
