@@ -15,7 +15,7 @@ from .reports.workbook import workbook
 class ReportVerbs:
     """Mixed into ``Engine``."""
 
-    def report_list(self, actor=None) -> list[ReportInfo]:
+    def report_list(self) -> list[ReportInfo]:
         """The reports there are, in the order the reports page lists them."""
         return [info for info, _build in REPORTS.values()]
 

@@ -191,7 +191,9 @@ def children(conn, area: str) -> list[tuple[str, str]]:
 
 def prefix(column, length: int):
     """The first ``length`` characters of a code column, for GROUP BY (never WHERE)."""
-    return func.substr(column, 1, literal_column(str(length)))
+    # Literals, not bound parameters: PostgreSQL takes a SELECT expression and a GROUP BY
+    # expression for the same only when they are written alike, parameters included.
+    return func.substr(column, literal_column("1"), literal_column(str(int(length))))
 
 
 def share(part, whole) -> Decimal | None:
@@ -206,11 +208,25 @@ def local_day(moment: datetime | None) -> date | None:
     return moment.astimezone(TIMEZONE).date() if moment is not None else None
 
 
-def month_key(column, dialect: str):
-    """The China month (``YYYY-MM``) of a UTC timestamp column, for GROUP BY."""
-    if dialect == "postgresql":
-        return func.to_char(column + literal_column("interval '8 hours'"), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
+def constant(column, value: str):
+    """``column = 'value'`` with the value written into the SQL: a partial index whose
+    condition names that value (``status = 'open'``) serves the query on SQLite too, which
+    cannot match a bound parameter against it."""
+    if not value.isidentifier():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return column == literal_column(f"'{value}'")
+
+
+def month_bounds(filters) -> list[tuple[str, datetime, datetime]]:
+    """``(YYYY-MM, first instant, end)`` of each China month of the range, clipped to it."""
+    start, end = filters.bounds()
+    found = []
+    for month in months(filters.date_from, filters.date_to):
+        year, number = int(month[:4]), int(month[5:])
+        first = datetime(year, number, 1, tzinfo=TIMEZONE)
+        after = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=TIMEZONE)
+        found.append((month, max(first, start), min(after, end)))
+    return found
 
 
 def months(first: date, last: date) -> list[str]:

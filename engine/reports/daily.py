@@ -10,7 +10,7 @@ from .. import policy
 from ..calendar import TIMEZONE
 from ..models import Case, CaseStatus, ItemStatus, WorkItem
 from .base import (Chart, Column, Headline, ReportView, Series, Table, child_length, children,
-                   label, prefix, sums)
+                   constant, label, prefix, sums)
 from .compliance import deadline_outcome
 
 CASES, ITEMS = Case.__table__, WorkItem.__table__
@@ -59,9 +59,9 @@ def daily(conn, actor, filters, now: datetime) -> ReportView:
     done = counted(select(part, func.count()).select_from(joined).where(
         ITEMS.c.completed_at >= start, ITEMS.c.completed_at < end))
     late_items = counted(select(part, func.count()).select_from(joined).where(
-        ITEMS.c.status == ItemStatus.OPEN.value, ITEMS.c.due_at < end))
+        constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.due_at < end))
     late_cases = counted(select(part, func.count()).where(
-        CASES.c.status == CaseStatus.RUNNING.value, CASES.c.deadline_met_at.is_(None),
+        constant(CASES.c.status, CaseStatus.RUNNING.value), CASES.c.deadline_met_at.is_(None),
         CASES.c.deadline < end))
     parts = children(conn, filters.area)
     rows = [(name, declared.get(code, 0), decided.get(code, {}).get("on_time", 0),
