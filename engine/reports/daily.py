@@ -27,9 +27,9 @@ COLUMNS = [Column("area", label("区域", "Area"), "text"),
 
 
 def daily(conn, actor, filters, now: datetime) -> ReportView:
-    """The update for the range's last day, by area one level down; overdue figures are
-    as they stand at the end of that day (or now, for today)."""
-    day = filters.date_to
+    """The update for the range's last day (today at the latest), by area one level down;
+    overdue figures are as they stand at the end of that day (or now, for today)."""
+    day = min(filters.date_to, now.astimezone(TIMEZONE).date())  # not a day still to come
     start = datetime.combine(day, time(), TIMEZONE)
     end = min(start + timedelta(days=1), now)
     length = child_length(filters.area)

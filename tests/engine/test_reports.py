@@ -256,3 +256,11 @@ def test_every_workbook_opens_with_its_headers(eng, users, county, name):
         if shown.rows:
             assert first == [zh(v) if not isinstance(v, Decimal) else float(v)
                              for v in shown.rows[0]]
+
+
+def test_the_daily_update_of_a_day_to_come_is_today(eng, users, county):
+    identification(eng, county, 1, until="home_check", started_at=cst(2026, 11, 24, 11))
+    view = eng.report("daily", users["township1"], date_to="2026-12-31",
+                      now=cst(2026, 11, 24, 16))
+    assert "2026-11-24" in view.title["zh_CN"]
+    assert rows_by_area(view)["东山村"][0] == 1

@@ -117,3 +117,10 @@ def test_echarts_is_served_locally(client):
     with client.get("/vendor/echarts/dist/echarts.min.js") as answer:
         assert answer.status_code == 200 and b"echarts" in answer.data[:5000]
     assert client.get("/vendor/echarts/package.json").status_code == 404
+
+
+def test_the_daily_update_asks_for_one_day(client, auth):
+    auth.login("county1")
+    html = client.get("/reports/daily").text
+    assert 'id="from"' not in html and '<label for="to">日期</label>' in html
+    assert 'id="from"' in client.get("/reports/trend").text

@@ -70,7 +70,7 @@ def index():
     """The reports there are."""
     me = handlers.me()
     _require_reports(me)
-    return render_template("reports/index.html", reports=engine().report_list(me), text=text)
+    return render_template("reports/index.html", reports=engine().report_list(), text=text)
 
 
 @bp.route("/reports/<name>")
@@ -91,7 +91,9 @@ def show(name: str):
     return render_template(
         "reports/report.html", report=report, text=text, chart=chart_data(report),
         areas=_areas(me), processes=engine().report_processes(), errors=errors,
-        args=request.args, reports=engine().report_list(me),
+        args=request.args, reports=engine().report_list(),
+        single_day=any(r.name == name and r.default_days == 1
+                       for r in engine().report_list()),
         xlsx_url=url_for("reports.xlsx", name=name, **args)), status
 
 
@@ -105,7 +107,7 @@ def xlsx(name: str):
         content = engine().report_workbook(name, me, **filters_from(request.args))
     except InvalidData:
         return show(name)
-    title = text(next((r.title for r in engine().report_list(me) if r.name == name), name))
+    title = text(next((r.title for r in engine().report_list() if r.name == name), name))
     response = Response(content, mimetype=XLSX)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{name}.xlsx\"; filename*=UTF-8''{quote(title + '.xlsx')}")

@@ -30,6 +30,10 @@
       xAxis: {type: "category", data: data.categories,
               axisLabel: {interval: 0, rotate: data.categories.length > 6 ? 30 : 0}},
       yAxis: {type: "value", minInterval: data.unit ? 0 : 1,
+              // The target line stays in sight when every bar is below it.
+              max: data.target === null || data.target === undefined ? null : function (v) {
+                return Math.max(v.max, data.target * 1.1);
+              },
               axisLabel: {formatter: "{value}" + (data.unit || "")}},
       series: series
     };
