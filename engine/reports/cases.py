@@ -32,14 +32,18 @@ def _in_scope(query, filters, started=True):
 
 
 def _open_items(filters, *columns):
+    """Open items that arrived in the range, of cases in the area: read from the open items
+    (a few per running case), each case by its key."""
+    start, end = filters.bounds()
     return _in_scope(select(*columns).select_from(
         ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)).where(
-        constant(ITEMS.c.status, ItemStatus.OPEN.value)), filters)
+        constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.created_at >= start,
+        ITEMS.c.created_at < end), filters, started=False)
 
 
 def stages(conn, actor, filters, now: datetime) -> ReportView:
-    """Open work items of running cases by level and step, in each area under the filter's
-    (cases started in the range)."""
+    """Open work items by level and step, in each area under the filter's (items that
+    arrived in the range)."""
     parts = children(conn, filters.area)
     length = child_length(filters.area)
     part = prefix(CASES.c.area_code, length).label("part")
@@ -81,9 +85,9 @@ def stages(conn, actor, filters, now: datetime) -> ReportView:
         [Headline(label("在办事项", "Open work items"), total[-2] if rows else 0),
          Headline(label("其中逾期", "Of which overdue"), total[-1] if rows else 0,
                   not rows or total[-1] == 0)],
-        [label("统计所选期间内启动、目前在办的案件的待办事项；一个案件可同时处于多个环节。",
-               "Open work items of running cases started in the range; a case may stand at "
-               "several steps at once.")])
+        [label("统计在所选期间内到达、目前未办的事项；一个案件可同时处于多个环节。",
+               "Work items that arrived in the range and are still open; a case may stand "
+               "at several steps at once.")])
 
 
 def trend(conn, actor, filters, now: datetime) -> ReportView:
