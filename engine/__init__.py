@@ -43,6 +43,8 @@ from .register import (CHOICES as REGISTER_CHOICES, IncomeView, MemberView, Moni
                        RegisterView)
 from .register import choice_label as register_label
 from .registry import VersionRow
+from .reports import (Chart, Column, DeadlineOutcome, Headline, ReportFilters, ReportInfo,
+                      ReportView, Series, Table, deadline_outcome)
 from .settings import Settings
 from .messaging import SmsGateway
 from .messaging import text_of as notification_text
@@ -86,4 +88,7 @@ __all__ = [
     "CluePage", "ClueView", "DEPARTMENTS", "ImportView", "RISK_CODES", "RowView",
     "Coverage", "EntryView", "GUARANTEES", "INCOME_CHANGES", "PlanRow", "SPENDING_CHANGES",
     "ScreeningView", "VisitPlan", "VisitView",
+    # Reports
+    "Chart", "Column", "DeadlineOutcome", "Headline", "ReportFilters", "ReportInfo",
+    "ReportView", "Series", "Table", "deadline_outcome",
 ]

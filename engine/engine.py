@@ -38,6 +38,7 @@ from .project_verbs import ProjectVerbs
 from .periods import PeriodVerbs
 from .reading import ReadVerbs
 from .register import RegisterVerbs
+from .report_verbs import ReportVerbs
 from .registry import Registry
 from .runner import Runner
 from .scripts import ScriptLimits
@@ -51,7 +52,7 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
              ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs,
              CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs,
              RegisterVerbs, PeriodVerbs, CaseListVerbs,
-             ClueVerbs, FieldVerbs):
+             ClueVerbs, FieldVerbs, ReportVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -200,7 +200,20 @@ class Case(Base):
     # The keyed seal over the chain head, the workflow state, status and outcome (audit).
     audit_seal: Mapped[str] = mapped_column(String(64), default="")
 
-    __table_args__ = (Index("ix_cases_subject", "subject_kind", "subject_id"),)
+    # The date indexes serve the reports (engine/reports): each report reads a date range,
+    # and each index holds the columns its report counts by, so the index alone answers.
+    __table_args__ = (Index("ix_cases_subject", "subject_kind", "subject_id"),
+                      Index("ix_cases_started_at", "started_at", "area_code", "process_key"),
+                      Index("ix_cases_ended_at", "ended_at", "area_code", "status",
+                            "process_key"),
+                      Index("ix_cases_deadline_from", "deadline_from", "area_code",
+                            "process_key", "status", "deadline", "deadline_met_at",
+                            "ended_at"),
+                      Index("ix_cases_deadline_met_at", "deadline_met_at"),
+                      Index("ix_cases_open_deadline", "deadline", "area_code",
+                            sqlite_where=text("status = 'running' AND deadline_met_at IS NULL"),
+                            postgresql_where=text(
+                                "status = 'running' AND deadline_met_at IS NULL")))
 
 
 class WorkItem(Base):
@@ -217,6 +230,10 @@ class WorkItem(Base):
         Index("ix_work_items_open", "level", "area_code", "due_at", "assignee_id", "status",
               "id", sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
         Index("ix_work_items_done", "completed_by", "completed_at", "id"),
+        # Reports: what is overdue now, and the work done in a day.
+        Index("ix_work_items_open_due", "due_at", sqlite_where=text("status = 'open'"),
+              postgresql_where=text("status = 'open'")),
+        Index("ix_work_items_completed_at", "completed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

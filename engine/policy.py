@@ -233,6 +233,12 @@ def village_work(actor, village_code: str) -> str:
     return reason
 
 
+def view_reports(actor, area_code: str) -> str:
+    """Read the reports of an area: anyone of that area (a township its villages, a village
+    itself); auditors and administrators read their county's."""
+    return _active(actor) or _in_area(actor, area_code, "a report")
+
+
 def deploy(actor) -> str:
     """Deploy a definition: administrators (or the system itself when ``actor`` is None)."""
     if actor is None:

@@ -82,11 +82,11 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; the JSON API checks CSRF itself (bearer tokens need none)."""
     from . import (admin, api, audit, auth, cases, clues, fieldwork, households, inbox, projects,
-                   supervision, tasks, vendor)
+                   reports, supervision, tasks, vendor)
     from .extensions import csrf
 
-    for module in (auth, inbox, tasks, cases, households, clues, fieldwork, projects, admin,
-                   supervision, audit, vendor):
+    for module in (auth, inbox, tasks, cases, households, clues, fieldwork, projects, reports,
+                   admin, supervision, audit, vendor):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -10,7 +10,8 @@ bp = Blueprint("vendor", __name__)
 # Only these packages, and only these folders of theirs (their prebuilt bundles, styles and
 # translation tables), are served.
 ALLOWED = {"bpmn-js": "dist", "dmn-js": "dist", "bpmn-js-properties-panel": "dist",
-           "@bpmn-io/properties-panel": "dist", "bpmn-js-i18n": "translations"}
+           "@bpmn-io/properties-panel": "dist", "bpmn-js-i18n": "translations",
+           "echarts": "dist"}
 
 
 def _send(package: str, filename: str):

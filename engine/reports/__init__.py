@@ -1,0 +1,54 @@
+"""Reports the county sends upward (DOMAIN.md §5), built from the same data as the pages.
+
+Each report is a function ``(conn, actor, filters, now) -> ReportView`` listed in
+``REPORTS`` with its title, description and default date range; ``ReportVerbs`` checks the
+policy and the filters and runs it; ``workbook`` writes any report as an Excel workbook.
+
+Indexes the report queries use (see README): ``cases.area_code`` (the area range) and, by
+date, ``ix_cases_started_at``, ``ix_cases_ended_at``, ``ix_cases_deadline_from``,
+``ix_cases_deadline_met_at``; open and overdue items through ``ix_work_items_queue`` and
+``ix_work_items_open_due``; work done in a day through ``ix_work_items_completed_at``;
+projects through ``ix_projects_area_year``.
+"""
+from __future__ import annotations
+
+from .base import (Chart, Column, Headline, ReportFilters, ReportInfo, ReportView, Series,
+                   Table, label)
+from .cases import overdue, stages, trend
+from .compliance import DeadlineOutcome, compliance, deadline_outcome
+from .daily import daily
+from .funds import funds
+
+def _entry(build, title: tuple[str, str], description: tuple[str, str], default_days: int):
+    """A report's name (its function's), list entry and function."""
+    return build.__name__, (ReportInfo(build.__name__, label(*title), label(*description),
+                                       default_days), build)
+
+
+REPORTS = dict([
+    _entry(stages, ("在办案件（按环节和层级）", "Open cases by step and level"),
+           ("各环节、各层级的在办事项和逾期事项，按下级区域分列。",
+            "Open work items at each step and level, by area."), 1096),
+    _entry(trend, ("案件趋势（按月）", "Cases over time (by month)"),
+           ("每月新增、办结、不予通过和撤销的案件。",
+            "Cases started, completed, not approved and cancelled per month."), 365),
+    _entry(overdue, ("逾期事项", "Overdue work"),
+           ("逾期未办的事项（按层级、乡镇和村）和超过总时限的案件。",
+            "Overdue work items by level, township and village, and cases past their "
+            "overall limit."), 1096),
+    _entry(compliance, ("时限办结情况（15天）", "Time-limit compliance (15 days)"),
+           ("按时办结和超期办结的案件、按时率、平均和最长用时，超期案件及原因。",
+            "Cases decided on time and late, the on-time rate, average and longest days, "
+            "late cases with reasons."), 31),
+    _entry(funds, ("项目和衔接资金", "Projects and connection funds"),
+           ("各类项目的入库、计划投资、资金安排和拨付，产业项目资金占比（目标55%）。",
+            "Projects by type: admitted, budget, funds allocated and paid, and the industry "
+            "share (target 55%)."), 365),
+    _entry(daily, ("每日工作动态", "Daily work update"),
+           ("当日新增申报、审批、办结和逾期情况，供每日16:00报送。",
+            "The day's declarations, decisions, completions and overdue work, for the 16:00 "
+            "report."), 1),
+])
+
+__all__ = ["REPORTS", "Chart", "Column", "DeadlineOutcome", "Headline", "ReportFilters",
+           "ReportInfo", "ReportView", "Series", "Table", "deadline_outcome"]

@@ -1,0 +1,174 @@
+"""Time-limit compliance (15 天办结率): whether each case met its overall limit, by area.
+
+``deadline_outcome`` is the one place that decides on time, late, open or overdue from a
+case's deadline fields (``deadline``, ``deadline_met_at``, ``ended_at``, ``status``); every
+figure about meeting the limit — this report, the daily update — goes through it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from .. import policy
+from ..directory import area_names
+from ..models import AuditEvent, Case, CaseStatus
+from .base import (Chart, Column, Headline, ReportView, Series, Table, child_length, children,
+                   label, local_day, share)
+
+CASES, EVENTS = Case.__table__, AuditEvent.__table__
+LATE_LIST_LIMIT = 500
+STATES = ("on_time", "late", "open", "overdue", "closed")
+
+
+@dataclass(frozen=True)
+class DeadlineOutcome:
+    """How a case stands against its overall limit.
+
+    ``state``: ``on_time`` (decided by the deadline), ``late`` (decided after it, or ended
+    after it without a decision), ``open`` (running, the limit not passed), ``overdue``
+    (running past the limit), ``closed`` (ended within the limit without a decision: a case
+    withdrawn or refused before the deciding step), ``none`` (no limit). ``days_taken``
+    counts from the day the limit counts from (not counted itself) to the decision, the end,
+    or today; ``days_late`` the days after the limit's last day.
+    """
+
+    state: str
+    days_taken: int | None
+    days_late: int
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day of a limit: the China date of the last instant before ``deadline``
+    (a deadline at 23:59:59 and one at 24:00 both end on that day)."""
+    return local_day(deadline - timedelta(microseconds=1))
+
+
+def deadline_outcome(deadline: datetime | None, met_at: datetime | None,
+                     ended_at: datetime | None, status: str, now: datetime,
+                     counted_from: date | None = None) -> DeadlineOutcome:
+    """On time, late, open, overdue or closed: the rule every compliance figure uses."""
+    if deadline is None:
+        return DeadlineOutcome("none", None, 0)
+    running = status == CaseStatus.RUNNING.value
+    moment = met_at or (None if running else ended_at) or now
+    taken = (local_day(moment) - counted_from).days if counted_from else None
+    late_days = max((local_day(moment) - last_day(deadline)).days, 0)
+    if met_at is not None:
+        state = "on_time" if met_at <= deadline else "late"
+    elif running:
+        state = "overdue" if now > deadline else "open"
+    else:
+        state = "late" if moment > deadline else "closed"
+    return DeadlineOutcome(state, taken, late_days if state in ("late", "overdue") else 0)
+
+
+COLUMNS = [Column("area", label("区域", "Area"), "text"),
+           Column("cases", label("案件数", "Cases")),
+           Column("on_time", label("按时办结", "Decided on time")),
+           Column("late", label("超期办结", "Decided late")),
+           Column("rate", label("按时办结率（%）", "On time (%)"), "percent"),
+           Column("average", label("平均用时（天）", "Average days"), "days"),
+           Column("longest", label("最长用时（天）", "Longest days"), "days"),
+           Column("open", label("在办未超期", "Open within limit")),
+           Column("overdue", label("在办已超期", "Open past limit")),
+           Column("closed", label("未经审批终止", "Ended before decision"))]
+LATE_COLUMNS = [Column("case", label("案件编号", "Case"), "int"),
+                Column("title", label("对象", "Subject"), "text"),
+                Column("area", label("所在地", "Area"), "text"),
+                Column("from", label("发现日期", "Discovered"), "date"),
+                Column("last_day", label("期限截止", "Limit ends"), "date"),
+                Column("decided", label("审批/终止日期", "Decided or ended"), "date"),
+                Column("days_late", label("超期天数", "Days late")),
+                Column("reason", label("超期/迟报原因", "Reason given"), "text")]
+
+
+class _Tally:
+    def __init__(self):
+        self.counts = dict.fromkeys(STATES, 0)
+        self.days: list[int] = []
+
+    def add(self, outcome: DeadlineOutcome) -> None:
+        self.counts[outcome.state] += 1
+        if outcome.state in ("on_time", "late") and outcome.days_taken is not None:
+            self.days.append(outcome.days_taken)
+
+    def row(self, name: str) -> tuple:
+        c, decided = self.counts, self.counts["on_time"] + self.counts["late"]
+        average = round(sum(self.days) / len(self.days), 1) if self.days else None
+        return (name, sum(c.values()), c["on_time"], c["late"], share(c["on_time"], decided),
+                average, max(self.days) if self.days else None, c["open"], c["overdue"],
+                c["closed"])
+
+
+def compliance(conn, actor, filters, now: datetime) -> ReportView:
+    """Cases discovered in the range, by area: decided on time and late, the on-time rate,
+    average and longest days, those still open; and every late case with its reason."""
+    parts = children(conn, filters.area)
+    names = dict(parts)
+    length = child_length(filters.area)
+    # Every column read here is in ix_cases_deadline_from: the index alone answers.
+    query = select(CASES.c.id, CASES.c.area_code, CASES.c.deadline_from,
+                   CASES.c.deadline, CASES.c.deadline_met_at, CASES.c.ended_at,
+                   CASES.c.status).where(
+        policy.prefix_range(CASES.c.area_code, filters.area), CASES.c.deadline.isnot(None),
+        CASES.c.deadline_from >= filters.date_from, CASES.c.deadline_from <= filters.date_to)
+    if filters.process:
+        query = query.where(CASES.c.process_key == filters.process)
+    tallies = {code: _Tally() for code, _ in parts}
+    overall, late = _Tally(), []
+    for r in conn.execute(query.execution_options(yield_per=5000)):
+        outcome = deadline_outcome(r.deadline, r.deadline_met_at, r.ended_at, r.status, now,
+                                   r.deadline_from)
+        tallies.setdefault(r.area_code[:length], _Tally()).add(outcome)
+        overall.add(outcome)
+        if outcome.state == "late" and len(late) < LATE_LIST_LIMIT:
+            late.append((r, outcome))
+    rows = [tallies[code].row(names.get(code, code)) for code in tallies]
+    reasons = _reasons(conn, [r.id for r, _ in late])
+    titles = dict(conn.execute(select(CASES.c.id, CASES.c.title).where(
+        CASES.c.id.in_([r.id for r, _ in late]))).all()) if late else {}
+    where = area_names(conn, [r.area_code for r, _ in late])
+    late_rows = [(r.id, titles.get(r.id, ""), where.get(r.area_code, r.area_code), r.deadline_from,
+                  last_day(r.deadline), local_day(r.deadline_met_at or r.ended_at),
+                  o.days_late, reasons.get(r.id, "")) for r, o in late]
+    decided = overall.counts["on_time"] + overall.counts["late"]
+    chart = Chart("stacked", [r[0] for r in rows], [
+        Series(label("按时办结", "On time"), [r[2] for r in rows]),
+        Series(label("超期办结", "Late"), [r[3] for r in rows]),
+        Series(label("在办已超期", "Open past limit"), [r[8] for r in rows])])
+    return ReportView(
+        "compliance", TITLE, filters, now,
+        [Table("areas", label("按区域", "By area"), COLUMNS, rows, overall.row(label("合计", "Total"))),
+         Table("late", label("超期案件及原因", "Late cases and their reasons"), LATE_COLUMNS,
+               late_rows, empty=label("没有超期案件", "No late cases"))],
+        chart,
+        [Headline(label("按时办结率", "Decided on time"),
+                  f"{share(overall.counts['on_time'], decided)}%" if decided else "—",
+                  None if not decided else overall.counts["late"] == 0),
+         Headline(label("在办已超期", "Open past the limit"), overall.counts["overdue"],
+                  overall.counts["overdue"] == 0)],
+        [label("统计发现日期在所选期间内、有总时限的案件；用时从发现之日的次日起算。",
+               "Cases discovered in the range that have an overall limit; days count from "
+               "the day after discovery.")])
+
+
+TITLE = label("时限办结情况（15天）", "Time-limit compliance (15 days)")
+
+
+def _reasons(conn, case_ids: list[int]) -> dict[int, str]:
+    """The reason given for lateness: the start's 迟报原因 (``late_reason``), else the
+    reason the case ended with."""
+    if not case_ids:
+        return {}
+    found = {}
+    for r in conn.execute(select(EVENTS.c.case_id, EVENTS.c.event, EVENTS.c.data).where(
+            EVENTS.c.case_id.in_(case_ids), EVENTS.c.event.in_(("case_started", "case_ended"))
+    ).order_by(EVENTS.c.case_id, EVENTS.c.seq)):
+        data = r.data or {}
+        given = ((data.get("data") or {}).get("late_reason") if r.event == "case_started"
+                 else data.get("reason"))
+        if given and not found.get(r.case_id):
+            found[r.case_id] = str(given)
+    return found
