@@ -59,9 +59,11 @@ def _refuse(problems: dict[str, str]) -> None:
 
 
 def _data(data) -> dict:
+    """The caller's form data as a dict of the engine's own: procedures add to it (a start's
+    province, a deadline field), and the caller's dict must stay as it was given."""
     if not isinstance(data, dict):
         raise InvalidData("data must be a JSON object", {"data": "not an object"})
-    return data
+    return dict(data)
 
 
 class CaseVerbs:

@@ -20,7 +20,9 @@ STEPS = ("home_check", "village_review", "post_publicity", "township_review",
          "county_approval")
 
 DECLARATION = dict(channel="self_declaration", discovery_date="2026-11-16", risk_types=["01"],
-                   commitment_signed=True, green_channel=False, description="户主突发重病住院")
+                   commitment_signed=True, green_channel=False, description="户主突发重病住院",
+                   # cases started later in a test's timeline are entered late
+                   late_reason="外出务工返乡后才上报")
 DATA = {
     "home_check": dict(checkers=["张三", "李四"], check_date="2026-11-16", income_per_head=5000,
                        annual_household_income=20000, out_of_pocket_medical=30000,

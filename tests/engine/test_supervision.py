@@ -56,7 +56,8 @@ def test_overdue_village_step_goes_to_the_township_then_the_county(eng, users, c
     [row] = supervisions(eng)
     assert (row.level, row.area_code, row.tier, row.work_item_id) == (
         "township", "360799100", 1, home_check.id)
-    assert row.due_at == datetime(2026, 11, 22, 23, 59, 59, tzinfo=CST)  # 2 days to act
+    # 2 days to act; the last, a Sunday, moves to the next working day (Civil Code art. 203)
+    assert row.due_at == datetime(2026, 11, 23, 23, 59, 59, tzinfo=CST)
     [view] = township
     assert (view.case_id, view.step, view.step_area_name, view.days_overdue, view.holder) == (
         case, "入户核实", "东山村", 1, "")
@@ -65,15 +66,18 @@ def test_overdue_village_step_goes_to_the_township_then_the_county(eng, users, c
     assert kinds(eng, users["township1"]) == ["supervision"]
     assert "supervision" not in kinds(eng, users["township2"])
     with at(2026, 11, 23, 10):
+        eng.fire_due()                      # the township still has today
+    assert len(supervisions(eng)) == 1
+    with at(2026, 11, 24, 10):
         eng.fire_due()
         county = eng.supervisions(users["county1"])
     assert [(s.level, s.tier) for s in supervisions(eng)] == [("township", 1), ("county", 2)]
-    assert [(s.step, s.days_overdue) for s in county] == [("入户核实", 4)]
+    assert [(s.step, s.days_overdue) for s in county] == [("入户核实", 5)]
     assert kinds(eng, users["county1"]) == ["supervision"]
     with at(2026, 11, 30, 10):
         eng.fire_due()                      # no level above the county
     assert len(supervisions(eng)) == 2
-    with at(2026, 11, 23, 11):
+    with at(2026, 11, 24, 11):
         eng.complete(home_check.id, users["village11"], HOME_CHECK)
     assert [(s.closed_at is not None, s.outcome) for s in supervisions(eng)] == [
         (True, "done"), (True, "done")]
@@ -118,11 +122,11 @@ def test_project_intake_escalates_by_the_same_rule(eng, users, deploy):
     decision = open_items(eng, started.case.id)["village_decision"]
     with at(2026, 11, 26, 10):
         eng.fire_due()
-    with at(2026, 11, 29, 10):
+    with at(2026, 12, 1, 10):               # the township's two days end on Monday 11-30
         eng.fire_due()
     assert [(s.level, s.work_item_id) for s in supervisions(eng)] == [
         ("township", decision), ("county", decision)]
-    with at(2026, 11, 29, 11):
+    with at(2026, 12, 1, 11):
         eng.cancel(started.case.id, users["county1"], "重复申报")
     assert [s.outcome for s in supervisions(eng)] == ["cancelled", "cancelled"]
 
@@ -187,7 +191,7 @@ def test_workers_sweeping_together_never_double_a_supervision(eng, users, case):
                 eng.start("monitoring_identification", users["village12"],
                           dict(DECLARATION, household_id=3)).case.id]
     engines = workers(eng, 4)
-    for day in (20, 23):
+    for day in (20, 24):                    # the township's 督办 runs to Monday 11-23
         now = cst(2026, 11, day)
         assert run_together([lambda e=e: e.fire_due(now, 1) for e in engines] +
                             [lambda e=e: e.fire_due(now) for e in engines]) == []
