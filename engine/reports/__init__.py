@@ -6,8 +6,8 @@ policy and the filters and runs it; ``workbook`` writes any report as an Excel w
 
 Indexes the report queries use (see README): ``cases.area_code`` (the area range) and, by
 date, ``ix_cases_started_at``, ``ix_cases_ended_at``, ``ix_cases_deadline_from``,
-``ix_cases_deadline_met_at``; open and overdue items through ``ix_work_items_queue`` and
-``ix_work_items_open_due``; work done in a day through ``ix_work_items_completed_at``;
+``ix_cases_deadline_met_at``; open and overdue items through the partial index of open
+items ``ix_work_items_open`` (the inbox's); work done in a day through ``ix_work_items_completed_at``;
 projects through ``ix_projects_area_year``.
 """
 from __future__ import annotations

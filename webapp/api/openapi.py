@@ -156,6 +156,10 @@ RESPONSES = {
         (413, "Request body larger than the limit"),
         (422, "Invalid data: `fields` maps each field to its message"),
         (429, "Too many attempts")]}
+# A request line longer than the HTTP server takes (gunicorn: 4094 bytes) never reaches the
+# app: the server answers it with a short HTML page.
+RESPONSES["E414"] = {"description": "Request line (path and query) too long for the server",
+                     "content": {"text/html": {"schema": {"type": "string"}}}}
 
 PATHS = {
     "/openapi.json": {"get": {

@@ -54,6 +54,7 @@ def limited(document: dict) -> dict:
                        LIMITS["text_chars"], seen)
             responses = operation["responses"]
             responses.setdefault("400", {"$ref": "#/components/responses/E400"})
+            responses.setdefault("414", {"$ref": "#/components/responses/E414"})
             if body:
                 responses.setdefault("413", {"$ref": "#/components/responses/E413"})
     document["info"]["description"] += (

@@ -21,7 +21,6 @@ CASE_INDEXES = {
     "ix_cases_deadline_from": ["deadline_from", "area_code", "process_key", "status",
                                "deadline", "deadline_met_at", "ended_at"],
     "ix_cases_deadline_met_at": ["deadline_met_at"]}
-OPEN = sa.text("status = 'open'")
 RUNNING_UNMET = sa.text("status = 'running' AND deadline_met_at IS NULL")
 
 
@@ -30,14 +29,11 @@ def upgrade() -> None:
         op.create_index(name, 'cases', columns)
     op.create_index('ix_cases_open_deadline', 'cases', ['deadline', 'area_code'],
                     sqlite_where=RUNNING_UNMET, postgresql_where=RUNNING_UNMET)
-    op.create_index('ix_work_items_open_due', 'work_items', ['due_at'],
-                    sqlite_where=OPEN, postgresql_where=OPEN)
     op.create_index('ix_work_items_completed_at', 'work_items', ['completed_at'])
 
 
 def downgrade() -> None:
     op.drop_index('ix_work_items_completed_at', table_name='work_items')
-    op.drop_index('ix_work_items_open_due', table_name='work_items')
     op.drop_index('ix_cases_open_deadline', table_name='cases')
     for name in CASE_INDEXES:
         op.drop_index(name, table_name='cases')
