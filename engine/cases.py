@@ -111,7 +111,7 @@ class CaseVerbs:
                 write.add_timer("case_deadline", deadline)
             created = self._save(conn, write, parsed, workflow, state)
             return Started(views.brief(case, now), views.item_views(
-                conn, created, now, {case.id: (case.title, case.process_key)}))
+                conn, created, now, {case.id: (case.title, case.process_key)}, returns=False))
 
     def _deadline(self, tx, parsed, data: dict, now: datetime):
         rule = parsed.deadline_rule()
@@ -184,7 +184,8 @@ class CaseVerbs:
         if decision == "return" and created:
             supervision.returned(self, conn, case, created, actor, data, now)
         return Completed(case.id, case.version, views.item_views(
-            conn, created, now, {case.id: (case.title, case.process_key)}))
+            conn, created, now, {case.id: (case.title, case.process_key)},
+            returns=decision == "return"))
 
     def _open_item(self, conn, item_id: int):
         item, case = store.read_item(conn, item_id)

@@ -171,16 +171,17 @@ def names(conn, ids) -> dict[int, str]:
     return {r.id: r.display_name or r.username for r in rows}
 
 
-def item_views(conn, rows: list[ItemRow], now: datetime, titles: dict | None = None
-               ) -> list[ItemView]:
-    """ItemViews of item rows; ``titles`` maps case id to (title, process key)."""
+def item_views(conn, rows: list[ItemRow], now: datetime, titles: dict | None = None,
+               returns: bool = True) -> list[ItemView]:
+    """ItemViews of item rows; ``titles`` maps case id to (title, process key). ``returns``
+    False: the caller knows no return opened these items (no look-up of return notes)."""
     if titles is None:
         ids = {r.case_id for r in rows}
         titles = {r.id: (r.title, r.process_key) for r in conn.execute(
             select(CASES.c.id, CASES.c.title, CASES.c.process_key).where(
                 CASES.c.id.in_(ids)))} if ids else {}
     who = names(conn, [r.assignee_id for r in rows] + [r.completed_by for r in rows])
-    notes = return_notes(conn, rows)
+    notes = return_notes(conn, rows) if returns else {}
     return [ItemView(r.id, r.case_id, r.task_name, r.title, r.level, r.area_code, r.status,
                      r.form, r.assignee_id, who.get(r.assignee_id, ""), r.created_at, r.due_at,
                      r.completed_at, r.completed_by, who.get(r.completed_by, ""),
