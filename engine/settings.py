@@ -65,27 +65,16 @@ class Settings:
     # A discovery date older than this many days is refused (a clue that old is a new case).
     discovery_max_age_days: int = 90
 
-    _ENV = {"database_url": "DIXIAN_DATABASE_URL", "workflows_dir": "DIXIAN_WORKFLOWS",
-            "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
-            "workflow_cache_size": "DIXIAN_WORKFLOW_CACHE",
-            "script_time_seconds": "DIXIAN_SCRIPT_SECONDS",
-            "script_max_items": "DIXIAN_SCRIPT_MAX_ITEMS",
-            "busy_timeout_ms": "DIXIAN_BUSY_TIMEOUT_MS", "durability": "DIXIAN_DURABILITY",
-            "timer_batch": "DIXIAN_TIMER_BATCH",
-            "upload_max_bytes": "DIXIAN_UPLOAD_MAX_BYTES",
-            "lockout_failures": "DIXIAN_LOCKOUT_FAILURES",
-            "lockout_minutes": "DIXIAN_LOCKOUT_MINUTES",
-            "timer_max_attempts": "DIXIAN_TIMER_MAX_ATTEMPTS",
-            "worker_lease_seconds": "DIXIAN_WORKER_LEASE_SECONDS",
-            "urge_interval_minutes": "DIXIAN_URGE_INTERVAL_MINUTES",
-            "smtp_host": "DIXIAN_SMTP_HOST", "smtp_port": "DIXIAN_SMTP_PORT",
-            "smtp_sender": "DIXIAN_SMTP_SENDER", "smtp_user": "DIXIAN_SMTP_USER",
-            "smtp_password": "DIXIAN_SMTP_PASSWORD", "smtp_starttls": "DIXIAN_SMTP_STARTTLS",
-            "sms_gateway": "DIXIAN_SMS_GATEWAY", "base_url": "DIXIAN_BASE_URL",
-            "audit_key": "DIXIAN_AUDIT_KEY", "audit_key_file": "DIXIAN_AUDIT_KEY_FILE",
-            "checkpoint_dir": "DIXIAN_CHECKPOINT_DIR", "province": "DIXIAN_PROVINCE",
-            "medical_warning_line": "DIXIAN_MEDICAL_WARNING_LINE",
-            "discovery_max_age_days": "DIXIAN_DISCOVERY_MAX_AGE_DAYS"}
+    # Each field is read from ``DIXIAN_`` + its name in capitals, except these older names.
+    _ENV_NAMES = {"workflows_dir": "DIXIAN_WORKFLOWS",
+                  "definition_cache_size": "DIXIAN_DEFINITION_CACHE",
+                  "workflow_cache_size": "DIXIAN_WORKFLOW_CACHE",
+                  "script_time_seconds": "DIXIAN_SCRIPT_SECONDS"}
+
+    @classmethod
+    def variable(cls, name: str) -> str:
+        """The environment variable a field is read from."""
+        return cls._ENV_NAMES.get(name, "DIXIAN_" + name.upper())
 
     @classmethod
     def from_environment(cls, environ=None, **overrides) -> "Settings":
@@ -93,8 +82,8 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         types = {f.name: f.type for f in fields(cls)}
-        for name, variable in cls._ENV.items():
-            raw = environ.get(variable)
+        for name in types:
+            raw = environ.get(cls.variable(name))
             if raw not in (None, ""):
                 kind = types[name]
                 values[name] = int(raw) if kind == "int" else float(raw) if kind == "float" \
