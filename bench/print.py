@@ -10,6 +10,7 @@ the worker does for a job of N cases (views, one PDF per case, the table of cont
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -31,14 +32,22 @@ BARE = ("<html><head><style>@page {{ size: A4; margin: 18mm }} html {{ font-fami
         "</style></head><body><h1>监测对象识别纳入流程记录</h1>{rows}</body></html>")
 
 
-def bare_page(font: str) -> float:
+def timed(work) -> tuple[float, float, object]:
+    """Wall and CPU seconds (this process, ``time.process_time``) of ``work()``, and its
+    result. The machine is shared: CPU time is what the render itself costs, wall time
+    also holds the waits for a core."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def bare_page(font: str) -> tuple[float, float]:
     """Seconds for WeasyPrint alone: one A4 page of Chinese paragraphs, no tables."""
     from weasyprint import HTML
 
     html = BARE.format(font=font, rows="<p>入户核实 村级民主评议 乡镇审核 县级审批 王建国</p>" * 30)
-    began = time.perf_counter()
-    HTML(string=html).write_pdf()
-    return time.perf_counter() - began
+    wall, cpu, _ = timed(lambda: HTML(string=html).write_pdf())
+    return wall, cpu
 
 
 def id_number(n: int) -> str:
@@ -80,6 +89,25 @@ def setup(folder: str, cases: int):
     return eng
 
 
+def median(pairs, index: int) -> float:
+    return statistics.median(pair[index] for pair in pairs)
+
+
+def phases(eng, auditor, repeat: int) -> dict[str, float]:
+    """Median CPU seconds of each part of a one-case trail."""
+    import printouts
+
+    parts: dict[str, list[float]] = {"view": [], "html": [], "layout": [], "pdf": []}
+    for _ in range(repeat):
+        _, view, printout = timed(lambda: eng.printout(1, auditor, "trail", NOW))
+        _, html, page = timed(lambda: printouts.trail_html(printout, "http://x"))
+        _, layout, document = timed(lambda: printouts._document(page))
+        _, pdf, _ = timed(document.write_pdf)
+        for name, seconds in zip(parts, (view, html, layout, pdf)):
+            parts[name].append(seconds)
+    return {name: statistics.median(values) for name, values in parts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100)
@@ -92,25 +120,37 @@ def main() -> None:
         print(f"setting up {args.cases} cases …", flush=True)
         eng = setup(folder, args.cases)
         auditor = eng.find_user("auditor")
+
+        def trail() -> bytes:
+            return printouts.render_trail(eng.printout(1, auditor, "trail", NOW), "http://x")
+
         bare_page(font)  # warm-up: fonts loaded once per process
-        printouts.render_trail(eng.printout(1, auditor, "trail", NOW), "http://x")
-        bare = statistics.median(bare_page(font) for _ in range(args.repeat))
-        trail = []
+        first = trail()
+        pages = len(printouts._document(printouts.trail_html(
+            eng.printout(1, auditor, "trail", NOW), "http://x")).pages)
+        load = os.getloadavg()[0]
+        # Interleaved, so that a change in the machine's load touches both alike.
+        bares, trails = [], []
         for _ in range(args.repeat):
-            began = time.perf_counter()
-            printouts.render_trail(eng.printout(1, auditor, "trail", NOW), "http://x")
-            trail.append(time.perf_counter() - began)
-        one = statistics.median(trail)
-        began = time.perf_counter()
-        content = printouts.render_batch(
+            bares.append(bare_page(font))
+            trails.append(timed(trail)[:2])
+        bare, bare_cpu = median(bares, 0), median(bares, 1)
+        one, one_cpu = median(trails, 0), median(trails, 1)
+        split = phases(eng, auditor, args.repeat)
+        batch, batch_cpu, content = timed(lambda: printouts.render_batch(
             (eng.printout(c, auditor, "batch", NOW, record=False)
-             for c in range(1, args.cases + 1)), "http://x", "批量")
-        batch = time.perf_counter() - began
-        print(f"bare WeasyPrint A4 page:  {bare:.3f} s")
-        print(f"one-case trail (2 pages): {one:.3f} s  ({one / bare:.1f}× the bare page; "
-              f"goal ≤ 0.5 s)")
-        print(f"{args.cases}-case batch:          {batch:.1f} s  ({batch / args.cases:.3f} s per "
-              f"case, {len(content) // 1024} KiB)")
+             for c in range(1, args.cases + 1)), "http://x", "批量"))
+        print(f"load average at the start: {load:.1f} (2 cores); median of {args.repeat}; "
+              f"wall / CPU seconds")
+        print(f"bare WeasyPrint A4 page:  {bare:.3f} / {bare_cpu:.3f} s")
+        print(f"one-case trail ({pages} page{'s' if pages > 1 else ''}):  {one:.3f} / "
+              f"{one_cpu:.3f} s  ({one_cpu / bare_cpu:.1f}× the bare page in CPU; goal ≤ 0.5 s; "
+              f"{len(first) // 1024} KiB)")
+        print("  CPU by part: " + ", ".join(f"{name} {seconds * 1000:.0f} ms"
+                                            for name, seconds in split.items()))
+        print(f"{args.cases}-case batch:  {batch:.1f} / {batch_cpu:.1f} s  "
+              f"({batch / args.cases:.3f} / {batch_cpu / args.cases:.3f} s per case, "
+              f"{len(content) // 1024} KiB)")
         eng.dispose()
 
 
