@@ -49,8 +49,8 @@ def remind(conn, settings, now: datetime, first_day: int) -> list[str]:
     for village, count in due.items():
         taken = conn.execute(insert_of(REMINDERS).values(
             village_code=village, month=month, due=count, sent_at=now)
-            .on_conflict_do_nothing()).rowcount
-        if taken != 1:
+            .on_conflict_do_nothing().returning(REMINDERS.c.village_code)).first()
+        if taken is None:
             continue
         staff = notifying.staff_at(conn, "village", village)
         notifying.notify(conn, settings, staff, "visit_due", now, {

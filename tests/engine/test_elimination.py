@@ -6,58 +6,25 @@ Demo data: household 1 (王建国) lives in 东山村 360799100001 (village11, t
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
-from engine import Conflict, Forbidden, InvalidData, households, register
+from engine import Conflict, Forbidden, InvalidData
 from engine.errors import SubjectBusy
 from engine.register_models import MonitoringEvent, MonitoringObject, NationalEntry
+from elimination_support import (KEY, MEMBERS, PROPOSAL, cst, ready_household,
+                                 visit)
 from support import NOW, count, rows, run_together, snapshot, workers
 
-CST = ZoneInfo("Asia/Shanghai")
-KEY = "risk_elimination"
-BPMN = "workflows/risk_elimination.bpmn"
 OBJECTS = MonitoringObject.__table__
-PROPOSAL = {"household_id": 1, "mode": "assisted", "checkers": ["李书记", "王队员"],
-            "check_date": "2026-11-19", "income_per_head": 9800, "findings": "务工收入稳定"}
-MEMBERS = [{"name": "王建国", "relation": "head", "sex": "male", "labour_capacity": "ordinary"},
-           {"name": "李秀兰", "relation": "spouse", "sex": "female", "labour_capacity": "weak"}]
-MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
-
-
-def cst(y, m, d, h=10) -> datetime:
-    return datetime(y, m, d, h, tzinfo=CST)
-
-
-def visit(eng, users, on: str, income=9500.0, household=1, **changes):
-    data = {"visited_on": on, "visitors": "李书记 王队员", "income_change": "stable",
-            "income_per_head": income, "spending_change": "stable", "food_clothing": True,
-            "education": True, "medical": True, "housing": True, "safe_water": True,
-            "aid_received": "", "notes": "", **changes}
-    return eng.record_visit(users["village11"], household, data, now=cst(2026, 11, 20))
-
-
-def take_in(eng, household_id=1, since=cst(2026, 3, 10), measures=("employment",),
-            line=6000):
-    with eng.transaction() as tx:
-        household = households.find(tx.conn, household_id)
-        register.take_in(tx.conn, household, None, {
-            "object_type": "脱贫不稳定户", "risk_types": ["01"], "measures": list(measures),
-            "helper_name": "王五", "income_line": line}, since)
 
 
 @pytest.fixture
 def ready(eng, users, deploy):
-    """Household 1: monitored since March with one measure, two members who can work, a
-    visit each month June to November above the 6000 line with everything secured."""
-    deploy(BPMN)
-    take_in(eng)
-    eng.set_members(1, users["village11"], MEMBERS, now=NOW)
-    for month in MONTHS:
-        visit(eng, users, f"{month}-15")
+    """Household 1 meets every condition (see ``elimination_support.ready_household``)."""
+    ready_household(eng, users, deploy)
     return users
 
 
