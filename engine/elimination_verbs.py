@@ -13,7 +13,7 @@ from sqlalchemy import select
 from . import audit, elimination, households, national, policy, store, visit_reminders
 from .calendar import TIMEZONE
 from .errors import Conflict, InvalidData, NotFound
-from .models import CaseStatus, User
+from .models import Case, CaseStatus, User
 from .register_models import MonitoringEvent, NationalEntry
 
 EVENTS, ENTRIES, USERS = MonitoringEvent.__table__, NationalEntry.__table__, User.__table__
@@ -172,3 +172,43 @@ class EliminationVerbs:
         with self.transaction(write=True) as tx:
             return visit_reminders.remind(tx.conn, self.settings, now,
                                           self.settings.visit_reminder_day)
+
+    def national_cases(self, actor, start=None, end=None, limit: int = 200
+                       ) -> list[tuple[CaseRowView, NationalEntryView | None]]:
+        """Household cases of the actor's area that ended approved (taken in, eliminated)
+        within the range, latest first, with their entry into the national system."""
+        first, last = _day(start, "start"), _day(end, "end")
+        cases = Case.__table__
+        with self.transaction(write=False) as tx:
+            policy.require(policy.work_queue, actor)
+            query = select(cases.c.id, cases.c.title, cases.c.process_key, cases.c.area_code,
+                           cases.c.subject_id, cases.c.ended_at).where(
+                cases.c.subject_kind == "household",
+                cases.c.status == CaseStatus.COMPLETED.value, cases.c.outcome == "approved",
+                policy.prefix_range(cases.c.area_code, actor.area_code))
+            if first:
+                query = query.where(cases.c.ended_at >= local_start(first))
+            if last:
+                query = query.where(cases.c.ended_at < local_start(last, 1))
+            found = [CaseRowView(*r) for r in tx.conn.execute(
+                query.order_by(cases.c.ended_at.desc(), cases.c.id.desc()).limit(limit))]
+        entries = self.national_entries([c.id for c in found])
+        return [(c, entries.get(c.id)) for c in found]
+
+
+@dataclass(frozen=True)
+class CaseRowView:
+    """A case the national system is told about."""
+
+    id: int
+    title: str
+    process_key: str
+    area_code: str
+    household_id: int | None
+    ended_at: datetime
+
+
+def local_start(day: date, plus: int = 0) -> datetime:
+    """00:00 China time of ``day`` (+ ``plus`` days)."""
+    from datetime import timedelta
+    return datetime.combine(day + timedelta(days=plus), datetime.min.time(), TIMEZONE)

@@ -1,7 +1,7 @@
 """Helpers of the risk elimination tests: a household taken into the register, visits."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine import households, register
@@ -50,3 +50,38 @@ def ready_household(eng, users, deploy) -> None:
                                                                   tzinfo=CST))
     for month in MONTHS:
         visit(eng, users, f"{month}-15")
+
+
+def propose(eng, users, now=datetime(2026, 11, 20, 10, tzinfo=CST), user="village11", **data):
+    """The village's proposal (household 1 unless ``data`` says otherwise)."""
+    return eng.start(KEY, users[user], dict(PROPOSAL, **data), now=now)
+
+
+def _complete(eng, users, case_id, step, user, data, now):
+    items = [i for i in eng.inbox(users[user], now=now).items if i.case_id == case_id
+             and i.task_name == step]
+    assert len(items) == 1, step
+    return eng.complete(items[0].id, users[user], data, now=now)
+
+
+def through_publicity(eng, users, now=datetime(2026, 11, 20, 10, tzinfo=CST)):
+    case_id = propose(eng, users, now).case.id
+    _complete(eng, users, case_id, "village_review", "village11", {
+        "decision": "approve", "meeting_date": "2026-11-20", "attendees": 20, "votes_for": 19,
+        "votes_against": 1}, now)
+    _complete(eng, users, case_id, "post_publicity", "village11", {
+        "publicity_start": "2026-11-21", "publicity_place": "村务公开栏", "publicity_days": 5},
+        now + timedelta(hours=2))
+    assert eng.fire_due(cst(2026, 11, 26, 0) + timedelta(minutes=1)).failed == []
+    return case_id
+
+
+def eliminated(eng, users):
+    case_id = through_publicity(eng, users)
+    _complete(eng, users, case_id, "township_review", "township1", {"decision": "approve"},
+              cst(2026, 11, 26))
+    _complete(eng, users, case_id, "county_decision", "county1", {"decision": "approve"},
+              cst(2026, 11, 27))
+    return case_id
+
+

@@ -14,8 +14,8 @@ from sqlalchemy import update
 from engine import Conflict, Forbidden, InvalidData
 from engine.errors import SubjectBusy
 from engine.register_models import MonitoringEvent, MonitoringObject, NationalEntry
-from elimination_support import (KEY, MEMBERS, PROPOSAL, cst, ready_household,
-                                 visit)
+from elimination_support import (KEY, MEMBERS, PROPOSAL, _complete, cst, eliminated,
+                                 propose, ready_household, through_publicity, visit)
 from support import NOW, count, rows, run_together, snapshot, workers
 
 OBJECTS = MonitoringObject.__table__
@@ -26,10 +26,6 @@ def ready(eng, users, deploy):
     """Household 1 meets every condition (see ``elimination_support.ready_household``)."""
     ready_household(eng, users, deploy)
     return users
-
-
-def propose(eng, users, now=NOW, user="village11", **data):
-    return eng.start(KEY, users[user], dict(PROPOSAL, **data), now=now)
 
 
 def refused(eng, users, now=NOW) -> InvalidData:
@@ -136,34 +132,6 @@ def test_a_household_not_monitored_or_with_a_running_case_is_refused(eng, ready)
     assert busy.value.case_id == first.case.id
     with pytest.raises(Forbidden):
         propose(eng, users, user="village21")
-
-
-def _complete(eng, users, case_id, step, user, data, now):
-    items = [i for i in eng.inbox(users[user], now=now).items if i.case_id == case_id
-             and i.task_name == step]
-    assert len(items) == 1, step
-    return eng.complete(items[0].id, users[user], data, now=now)
-
-
-def through_publicity(eng, users, now=NOW):
-    case_id = propose(eng, users, now).case.id
-    _complete(eng, users, case_id, "village_review", "village11", {
-        "decision": "approve", "meeting_date": "2026-11-20", "attendees": 20, "votes_for": 19,
-        "votes_against": 1}, now)
-    _complete(eng, users, case_id, "post_publicity", "village11", {
-        "publicity_start": "2026-11-21", "publicity_place": "村务公开栏", "publicity_days": 5},
-        now + timedelta(hours=2))
-    assert eng.fire_due(cst(2026, 11, 26, 0) + timedelta(minutes=1)).failed == []
-    return case_id
-
-
-def eliminated(eng, users):
-    case_id = through_publicity(eng, users)
-    _complete(eng, users, case_id, "township_review", "township1", {"decision": "approve"},
-              cst(2026, 11, 26))
-    _complete(eng, users, case_id, "county_decision", "county1", {"decision": "approve"},
-              cst(2026, 11, 27))
-    return case_id
 
 
 def test_elimination_runs_to_the_county_and_marks_the_register(eng, ready):
