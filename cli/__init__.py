@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from . import (calendar, cases, clues, definitions, directory, fieldwork, printing, projects,
-               register, reports, setup, supervision, timers, trail)
+from . import (calendar, cases, clues, definitions, directory, elimination, fieldwork,
+               printing, projects, register, reports, setup, supervision, timers, trail)
 from .context import Context, parse_now
 
 __all__ = ["main"]
@@ -27,6 +27,6 @@ def main(ctx, db, as_json, now):
 
 
 for group in (setup, definitions, cases, trail, directory, calendar, timers, projects,
-              supervision, printing, register, clues, fieldwork, reports):
+              supervision, printing, register, clues, fieldwork, reports, elimination):
     for command in group.COMMANDS:
         main.add_command(command)

@@ -24,7 +24,9 @@ def register(obj, household, as_user):
     m = entry.monitoring
     lines.append("monitoring: " + (f"{m.status} · {m.object_type} · risks "
                                    f"{','.join(m.risk_types)} · helper {m.helper_name} · "
-                                   f"case {m.identified_case_id}" if m else "not monitored"))
+                                   f"case {m.identified_case_id}" if m else "not monitored")
+                 + (f" · eliminated {cell(m.eliminated_at)} ({m.elimination_mode})"
+                    if m and m.eliminated_at else ""))
     if entry.income:
         lines.append(f"income to {entry.income.period_end}: net {entry.income.net_income}, "
                      f"per head {entry.income.per_capita}")

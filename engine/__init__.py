@@ -18,6 +18,8 @@ from .cases import Completed, Started, local_today
 from .clues import CluePage, ClueView
 from .directory import Actor, AreaRow
 from .engine import Engine, build_engine
+from .elimination import MODES as ELIMINATION_MODES, Condition
+from .elimination_verbs import HistoryLine, NationalEntryView
 from .errors import (Conflict, DixianError, Forbidden, InvalidData, InvalidDefinition, NotFound,
                      ScriptError)
 from .forms import errors_of as form_errors
@@ -91,4 +93,6 @@ __all__ = [
     # Reports
     "Chart", "Column", "DeadlineOutcome", "Headline", "ReportFilters", "ReportInfo",
     "ReportView", "Series", "Table", "deadline_outcome",
+    # Risk elimination, rollback and the national system
+    "Condition", "ELIMINATION_MODES", "HistoryLine", "NationalEntryView",
 ]

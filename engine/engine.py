@@ -25,6 +25,7 @@ from .cases import CaseVerbs
 from .clue_verbs import ClueVerbs
 from .db import Tx, make_engine, migrate
 from .definitions import DefinitionVerbs
+from .elimination_verbs import EliminationVerbs
 from .field_verbs import FieldVerbs
 from .directory import Directory
 from .logins import LoginVerbs
@@ -52,7 +53,7 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
              ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs,
              CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs,
              RegisterVerbs, PeriodVerbs, CaseListVerbs,
-             ClueVerbs, FieldVerbs, ReportVerbs):
+             ClueVerbs, FieldVerbs, ReportVerbs, EliminationVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

@@ -38,6 +38,7 @@ TEXTS = {
         "returned": "【退回】{case_title}：{step}被{by}退回。{reason}",
         "assigned": "【转办】{by}将{case_title}：{step}转给您办理。",
         "due_tomorrow": "【提醒】{case_title}：{step}明天到期。",
+        "visit_due": "【走访提醒】{village}本月（{month}）还有{due}户未入户走访。",
     },
     "en": {
         "supervision": "[Supervision] {case_title}: {step} is {days_overdue} day(s) overdue.",
@@ -45,6 +46,7 @@ TEXTS = {
         "returned": "[Returned] {case_title}: {step} was returned by {by}. {reason}",
         "assigned": "[Assigned] {by} handed {case_title}: {step} to you.",
         "due_tomorrow": "[Reminder] {case_title}: {step} is due tomorrow.",
+        "visit_due": "[Visits] {village}: {due} household(s) not yet visited in {month}.",
     },
 }
 

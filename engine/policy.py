@@ -320,3 +320,13 @@ def item_filter(actor) -> ColumnElement[bool]:
 def case_filter(actor, area_column) -> ColumnElement[bool]:
     """Cases whose area lies in the actor's area."""
     return prefix_range(area_column, actor.area_code)
+
+
+def county_decision(actor, village_code: str) -> str:
+    """Roll back a risk elimination (回退) or record that a case was entered into the
+    national system: county staff of the household's county."""
+    reason = _staff(actor)
+    if not reason and actor.level != Level.COUNTY.value:
+        reason = ("only county staff roll back an elimination or record entry into the "
+                  "national system")
+    return reason or _in_area(actor, village_code, "the household")

@@ -19,7 +19,7 @@ from .calendar import TIMEZONE
 from .errors import InvalidData
 from .forms import id_number_problem, mask_id_number
 from .models import Case
-from .register_models import HouseholdIncome, HouseholdMember, MonitoringObject
+from .register_models import HouseholdIncome, HouseholdMember, MonitoringEvent, MonitoringObject
 
 MEMBERS, INCOMES = HouseholdMember.__table__, HouseholdIncome.__table__
 OBJECTS, CASES = MonitoringObject.__table__, Case.__table__
@@ -46,6 +46,8 @@ CHOICES = {
                   "college": ("大专及以上", "College or above")},
     "status": {MONITORING: ("监测中（风险未消除）", "Monitored (risk not eliminated)"),
                ELIMINATED: ("风险已消除", "Risk eliminated")},
+    "elimination_mode": {"assisted": ("帮扶消除", "Eliminated after aid"),
+                         "natural": ("自然消除", "Eliminated naturally")},
 }
 INCOME_PARTS = ("wage", "business", "property", "transfer", "business_expense",
                 "medical_out_of_pocket", "schooling_spending", "accident_loss")
@@ -174,6 +176,11 @@ def take_in(conn, household, case_id: int, data: dict, now: datetime) -> None:
                         .values(**values))
     if done.rowcount == 0:
         conn.execute(insert(OBJECTS).values(household_id=household.id, **values))
+    line = data.get("income_line")
+    conn.execute(insert(MonitoringEvent.__table__).values(
+        household_id=household.id, village_code=household.village_code, event="taken_in",
+        case_id=case_id, mode="", reason="", actor_id=None, at=now,
+        income_line=float(line) if isinstance(line, (int, float)) else None))
 
 
 def _member_row(raw, position: int, errors: dict) -> dict:

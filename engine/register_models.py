@@ -77,3 +77,44 @@ class MonitoringObject(Base):
     elimination_mode: Mapped[str] = mapped_column(String(20), default="")
     eliminated_at: Mapped[Optional[datetime]]
     updated_at: Mapped[datetime]
+
+
+class MonitoringEvent(Base):
+    """One change of a household's monitoring status, for its history: taken in,
+    eliminated (with the mode and the case), rolled back (回退, with the reason)."""
+
+    __tablename__ = "monitoring_events"
+    __table_args__ = (Index("ix_monitoring_events_household", "household_id", "id"),
+                      Index("ix_monitoring_events_at", "event", "at", "village_code"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    village_code: Mapped[str] = mapped_column(String(12))
+    # taken_in | eliminated | rolled_back
+    event: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
+    mode: Mapped[str] = mapped_column(String(20), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # taken_in: the income monitoring line the identification used (yuan per head and year)
+    income_line: Mapped[Optional[float]] = mapped_column(Numeric(12, 2, asdecimal=False))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]
+
+
+class NationalEntry(Base):
+    """That a case's result was entered into 全国防返贫监测信息系统: by whom and when."""
+
+    __tablename__ = "national_entries"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class VisitReminder(Base):
+    """The monthly-visit reminder sent to a village for a month (once: the key)."""
+
+    __tablename__ = "visit_reminders"
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    due: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime]

@@ -64,6 +64,10 @@ class Settings:
     medical_warning_line: float = 0.0
     # A discovery date older than this many days is refused (a clue that old is a new case).
     discovery_max_age_days: int = 90
+    # The column layout of the export to the national monitoring system (a JSON mapping).
+    national_columns: str = str(ROOT / "exports" / "national_columns.json")
+    # From this day of a month, villages with visits still due get one reminder that month.
+    visit_reminder_day: int = 20
 
     # Each field is read from ``DIXIAN_`` + its name in capitals, except these older names.
     _ENV_NAMES = {"workflows_dir": "DIXIAN_WORKFLOWS",

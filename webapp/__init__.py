@@ -81,12 +81,12 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; the JSON API checks CSRF itself (bearer tokens need none)."""
-    from . import (admin, api, audit, auth, cases, clues, fieldwork, households, inbox, projects,
-                   reports, supervision, tasks, vendor)
+    from . import (admin, api, audit, auth, cases, clues, elimination, fieldwork, households,
+                   inbox, projects, reports, supervision, tasks, vendor)
     from .extensions import csrf
 
     for module in (auth, inbox, tasks, cases, households, clues, fieldwork, projects, reports,
-                   admin, supervision, audit, vendor):
+                   admin, supervision, audit, vendor, elimination):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -17,6 +17,7 @@ from engine import Settings, build_engine
 from engine.errors import Conflict
 
 from .printing import checkpoint_chore, run_print_job
+from .reminders import visit_reminder_chore
 from .service import (DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_MAX_BACKOFF,
                       WORKER_BUSY_TIMEOUT_MS, TimerService, configure_logging,
                       lease_owner, process_gone)
@@ -44,7 +45,8 @@ def run_service(settings: Settings, interval: float, batch: int | None, once: bo
         return 2
     except Exception as err:  # the database is away: the loop's first sweep will retry
         log.error("could not register the worker: %s", err)
-    chores = [lambda: run_print_job(engine, now), checkpoint_chore(engine, lambda: now)]
+    chores = [lambda: run_print_job(engine, now), checkpoint_chore(engine, lambda: now),
+              visit_reminder_chore(engine, lambda: now)]
     service = TimerService(engine, interval, batch or settings.timer_batch, max_backoff,
                            lambda: now, lease, chores)
     previous = service.handle_signals()

@@ -10,12 +10,13 @@ its forms, and registering it in ``PROCEDURES``.
 from __future__ import annotations
 
 from .base import Fact, Procedure, Subject
+from .elimination import Elimination
 from .generic import Generic
 from .identification import Identification
 from .projects import ProjectIntake
 
 PROCEDURES: dict[str, Procedure] = {p.name: p for p in (Generic(), Identification(),
-                                                           ProjectIntake())}
+                                                           ProjectIntake(), Elimination())}
 
 __all__ = ["Fact", "Procedure", "Subject", "Generic", "Identification", "ProjectIntake",
-           "PROCEDURES"]
+           "Elimination", "PROCEDURES"]

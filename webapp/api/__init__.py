@@ -113,4 +113,4 @@ def _http(err: HTTPException):
     return response, status
 
 
-from . import definitions, projects, routes, supervision  # noqa: E402,F401
+from . import definitions, elimination, projects, routes, supervision  # noqa: E402,F401

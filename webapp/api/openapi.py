@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from . import openapi_projects, openapi_supervision
+from . import openapi_elimination, openapi_projects, openapi_supervision
 from .openapi_limits import limited
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -337,6 +337,8 @@ PATHS.update(openapi_projects.PATHS)
 SCHEMAS.update(openapi_projects.SCHEMAS)
 PATHS.update(openapi_supervision.PATHS)
 SCHEMAS.update(openapi_supervision.SCHEMAS)
+PATHS.update(openapi_elimination.PATHS)
+SCHEMAS.update(openapi_elimination.SCHEMAS)
 
 # The definition editor's routes are described beside them (they need the helpers above).
 from .openapi_definitions import PATHS as _EDITOR_PATHS  # noqa: E402

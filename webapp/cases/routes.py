@@ -17,6 +17,7 @@ from . import bp
 from ..supervision.forms import UrgeForm
 from ..audit.forms import PrintForm
 from .forms import CancelForm
+from ..elimination.routes import case_panel
 
 
 @bp.route("/cases/<int:case_id>")
@@ -32,7 +33,7 @@ def show(case_id: int):
         cancel=CancelForm() if view.can_cancel else None,
         supervised=engine().supervisions_of_case(case_id, handlers.me()),
         supervision_outcomes=display.SUPERVISION_OUTCOMES, urge_form=UrgeForm(),
-        print_form=PrintForm())
+        print_form=PrintForm(), national=case_panel(view.case))
 
 
 @bp.route("/cases/<int:case_id>/cancel", methods=["POST"])

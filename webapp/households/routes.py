@@ -13,6 +13,7 @@ from engine.errors import (Conflict, DixianError, Forbidden, InvalidData, NotFou
 
 from .. import handlers, schema_forms
 from ..auth import rule_required
+from ..elimination.routes import household_panel
 from ..helpers import page_arg
 from ..i18n import locale_name
 from ..transaction import engine
@@ -98,6 +99,7 @@ def show(household_id: int):
         choice=lambda kind, value: register_label(kind, value, locale),
         village=dict(_villages()).get(household.village_code, household.village_code),
         cases=engine().cases_of(SUBJECT, household.id, me),
+        elimination=household_panel(household, entry),
         labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
         outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
         if c.process_key in procedures else c.outcome)
@@ -166,8 +168,11 @@ def declare(household_id: int, key: str):
                   "success")
             return redirect(url_for("cases.show", case_id=started.case.id))
     fields = _start_fields(form, household, raw, errors, skip) if form else []
+    conditions = (engine().elimination_conditions(household.id, handlers.me())
+                  if _procedures()[key].name == "elimination" else [])
     return render_template(
         "households/declare.html", household=household, key=key, fields=fields,
+        elimination={"conditions": conditions, "locale": locale_name()},
         form_title=schema_forms.title(form, locale_name()),
         instructions=schema_forms.instructions(form, locale_name()),
         unplaced=schema_forms.unplaced(fields, errors), comment=comment,

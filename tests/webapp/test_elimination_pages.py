@@ -1,0 +1,99 @@
+"""Risk elimination in the web UI: the conditions on the household's page and the proposal
+page, a refused proposal naming the failed condition, the county's rollback with a reason,
+the national entry on the case page and in the list, and the export download scoped to
+the user's area."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import openpyxl
+import pytest
+from sqlalchemy import update
+
+from elimination_support import PROPOSAL, eliminated, ready_household
+from engine.register_models import MonitoringObject, NationalEntry
+from support import count
+
+OBJECTS = MonitoringObject.__table__
+NOW = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def ready(eng, clock, deploy):
+    clock.move_to(NOW)
+    users = {u.username: u for u in eng.users()}
+    ready_household(eng, users, deploy)
+    return users
+
+
+def test_conditions_are_shown_and_a_failed_one_refuses_the_proposal(client, auth, eng, ready):
+    auth.login("village11")
+    page = client.get("/households/1")
+    assert page.status_code == 200
+    assert "风险消除条件" in page.text and page.text.count('class="condition ok"') == 6
+    assert "/households/1/declare/risk_elimination" in page.text
+    assert "/households/1/declare/monitoring_identification" not in page.text
+    with eng.transaction() as tx:
+        tx.conn.execute(update(OBJECTS).values(aid_measures=""))
+    form = client.get("/households/1/declare/risk_elimination")
+    assert 'data-condition="aid_measure"' in form.text and "登记中没有帮扶措施" in form.text
+    data = {"mode": "assisted", "checkers": "李书记\n王队员", "check_date": "2026-11-19",
+            "income_per_head": "9800", "findings": "务工收入稳定"}
+    refused = client.post("/households/1/declare/risk_elimination", data=data)
+    assert refused.status_code == 400 and "至少落实一项帮扶措施" in refused.text
+    with eng.transaction() as tx:
+        tx.conn.execute(update(OBJECTS).values(aid_measures="employment"))
+    started = client.post("/households/1/declare/risk_elimination", data=data)
+    assert started.status_code == 302, started.text
+    case = client.get(started.headers["Location"])
+    assert "条件：纳入监测满 6 个月" in case.text and "✔ 符合" in case.text
+
+
+def test_county_rolls_back_with_a_reason(client, auth, eng, ready):
+    case_id = eliminated(eng, ready)
+    auth.login("township1")
+    assert "回退" not in client.get("/households/1").text.split('id="elimination"')[1]
+    assert client.post("/households/1/rollback", data={"reason": "x"}).status_code == 403
+    auth.logout()
+    auth.login("county1")
+    page = client.get("/households/1")
+    assert "风险已消除" in page.text and "帮扶消除" in page.text
+    assert client.post("/households/1/rollback", data={"reason": " "}).status_code == 302
+    assert eng.register_entry(1, ready["county1"]).monitoring.status == "eliminated"
+    done = client.post("/households/1/rollback", data={"reason": "突发重病，返贫风险未消除"})
+    assert done.status_code == 302
+    page = client.get(done.headers["Location"])
+    assert "监测中（风险未消除）" in page.text and "突发重病，返贫风险未消除" in page.text
+    assert f'href="/cases/{case_id}">#{case_id}' in page.text
+
+
+def test_national_entry_and_export(client, auth, eng, ready):
+    case_id = eliminated(eng, ready)
+    auth.login("county1")
+    listing = client.get("/national")
+    assert f"#{case_id}" in listing.text and "标记为已录入" in listing.text
+    marked = client.post(f"/cases/{case_id}/national-entry", data={"note": "全国系统编号 123"})
+    assert marked.status_code == 302 and count(eng, NationalEntry) == 1
+    case = client.get(f"/cases/{case_id}")
+    assert "已录入" in case.text and "全国系统编号 123" in case.text
+    again = client.post(f"/cases/{case_id}/national-entry", data={"note": ""})
+    assert again.status_code == 302 and count(eng, NationalEntry) == 1
+    assert "已录入全国系统" in client.get("/households/1").text
+    download = client.post("/national/export.xlsx", data={"start": "", "end": ""})
+    assert download.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(download.data)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "记录类型" and [r[1] for r in rows[1:]] == [1]
+    assert rows[1][-1] == "是"
+    assert client.get("/national/export.xlsx").status_code == 405
+    auth.logout()
+    auth.login("township2")
+    download = client.post("/national/export.xlsx", data={"start": "", "end": ""})
+    assert len(list(openpyxl.load_workbook(io.BytesIO(download.data)).worksheets[0]
+                    .iter_rows())) == 1
+    assert f"#{case_id}" not in client.get("/national").text
+    assert client.post(f"/cases/{case_id}/national-entry", data={}).status_code in (403, 404)
+    auth.logout()
+    auth.login("auditor")
+    assert client.get("/national").status_code == 403
