@@ -56,3 +56,24 @@ def test_export_national_and_entry(cli, eng, users, deploy, tmp_path):
     assert code == 1 and "does not exist" in out
     code, out = cli("remind-visits")
     assert code == 0 and "reminded" in out
+
+
+def test_the_worker_chore_sends_the_month_reminders_once(eng, users):
+    from datetime import datetime, timezone
+
+    from elimination_support import take_in
+    from engine.supervision_models import Notification
+    from support import count
+    from worker.reminders import visit_reminder_chore
+
+    take_in(eng, 3)
+    chore = visit_reminder_chore(eng, lambda: datetime(2026, 11, 21, 2, tzinfo=timezone.utc),
+                                 every=0)
+    assert chore() is True
+    assert chore() is False
+    sent = count(eng, Notification, Notification.kind == "visit_due")
+    assert sent >= 1 and sent == len([u for u in eng.users() if u.area_code == "360799100002"
+                        and "staff" in u.roles])
+    throttled = visit_reminder_chore(eng, lambda: datetime(2026, 12, 21, 2,
+                                                           tzinfo=timezone.utc))
+    assert throttled() is True and throttled() is False
