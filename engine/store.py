@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from operator import attrgetter
 
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 
@@ -117,6 +118,16 @@ UPDATE_CASE = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
     status=bindparam("new_status"), outcome=bindparam("new_outcome"),
     outcome_reason=bindparam("new_reason"), ended_at=bindparam("new_ended_at"),
     deadline_met_at=bindparam("new_met_at"), audit_seal=bindparam("new_seal")))
+# A plain step changes the state, the version and the chain head, nothing the case's indexes
+# hold: those columns are set only when they changed (SQLite rewrites the entry of every index
+# over a column an UPDATE sets, same value or not — five index pages on every step).
+STEP_CASE = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
+                                         CASES.c.version == bindparam("old_version")).values(
+    state=bindparam("state"), version=bindparam("new_version"),
+    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
+    audit_seal=bindparam("new_seal")))
+# The indexed columns a write may change (compared with their values as read).
+_INDEXED = attrgetter("status", "outcome", "outcome_reason", "ended_at", "deadline_met_at")
 SET_CASE_HEAD = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
                                              CASES.c.audit_seq == bindparam("old_seq")).values(
     audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
@@ -184,6 +195,7 @@ class CaseWrite:
 
     def __init__(self, conn, case: CaseRow, now: datetime):
         self.conn, self.case, self.now = conn, case, now
+        self.indexed = _INDEXED(case)  # as read: changed later, they are written at save
         self.events: list[tuple] = []
         self.checked: list[tuple] = []  # (statement, params, conflict message)
         self.new_items: list[dict] = []
@@ -288,7 +300,8 @@ class CaseWrite:
                 audit.INSERT_EVENTS.send(conn, row).close()
             key = audit.key_of(conn)
             if self.state is not None:
-                guards.append((UPDATE_CASE.send(conn, {
+                statement = STEP_CASE if _INDEXED(case) == self.indexed else UPDATE_CASE
+                guards.append((statement.send(conn, {
                     "case_id": case.id, "old_version": case.version, "state": self.state,
                     "new_version": case.version + 1, "new_seq": case.audit_seq,
                     "new_head": case.audit_head, "new_status": case.status,
