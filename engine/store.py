@@ -285,11 +285,16 @@ class CaseWrite:
         conn, case = self.conn, self.case
         if self.left_items or self.left_tasks or self.all_left:
             self._settle_supervisions()
-        guards = []
-        with pipeline(conn):
+        guards, sent = [], None
+        with pipeline(conn) as piped:
             for statement, params, conflict in self.checked:
                 guards.append((statement.send(conn, params), conflict))
-            created = self._insert_items()
+            if piped and not any(row.get("due_at") for row in self.new_items):
+                # no timer needs the new items' ids: read them when the pipeline syncs
+                sent = self._send_items()
+                created = []
+            else:
+                created = self._items(self._send_items())
             for kind, params in self.drop_timers:
                 DROP_TIMERS[kind].send(conn, {"case_id": case.id, **params}).close()
             for timer in self.new_timers:
@@ -317,6 +322,8 @@ class CaseWrite:
                     "case_id": case.id, "old_seq": old_seq, "new_seq": case.audit_seq,
                     "new_head": case.audit_head, "new_seal": audit.seal_of(key, case)}),
                     f"case {case.id} was changed by someone else at the same time"))
+        if sent is not None:
+            created = self._items(sent)
         for cursor, conflict in guards:
             changed = cursor.rowcount
             cursor.close()
@@ -350,13 +357,18 @@ class CaseWrite:
         at = ends[0] if ends else len(self.events)
         self.events[at:at] = events
 
-    def _insert_items(self) -> list[ItemRow]:
-        if not self.new_items:
-            return []
+    def _send_items(self) -> tuple[list[dict], list]:
         rows = [{"case_id": self.case.id, "assignee_id": None, "status": ItemStatus.OPEN.value,
                  "created_at": self.now, "completed_at": None, "completed_by": None, **row}
                 for row in self.new_items]
-        ids = [found[0] for found in INSERT_ITEMS.insert(self.conn, rows)]
+        return rows, INSERT_ITEMS.send_rows(self.conn, rows)
+
+    def _items(self, sent: tuple[list[dict], list]) -> list[ItemRow]:
+        """The opened items, with the ids their inserts returned; their due timers added."""
+        rows, cursors = sent
+        if not rows:
+            return []
+        ids = [found[0] for found in INSERT_ITEMS.returned(cursors)]
         items = [ItemRow(**{"id": i, **row}) for i, row in zip(ids, rows)]
         for item in items:
             if item.due_at is not None:
