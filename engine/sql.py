@@ -110,13 +110,23 @@ class Prepared:
 
     def insert(self, conn: Connection, rows: list[dict]) -> list:
         """Insert rows one statement each; the RETURNING values of each (if any)."""
-        returned = []
-        for row in rows:
-            compiled, cursor = self._cursor(conn, row)
-            if compiled.results:  # RETURNING (in a pipeline, fetching waits for it)
-                returned.append(compiled.rows(cursor)[0])
+        return self.returned(self.send_rows(conn, rows))
+
+    def send_rows(self, conn: Connection, rows: list[dict]) -> list:
+        """Send one statement per row without reading what it returns: in a PostgreSQL
+        pipeline, read it with ``returned`` after the block (reading inside it waits for a
+        round trip of its own)."""
+        return [self._cursor(conn, row) for row in rows]
+
+    @staticmethod
+    def returned(sent: list) -> list:
+        """The RETURNING values (if any) of statements sent by ``send_rows``."""
+        found = []
+        for compiled, cursor in sent:
+            if compiled.results:
+                found.append(compiled.rows(cursor)[0])
             cursor.close()
-        return returned
+        return found
 
 
 def dbapi_of(conn):
@@ -133,12 +143,13 @@ def dbapi_of(conn):
 def pipeline(conn):
     """On PostgreSQL, send the statements of the block without waiting for each answer
     (psycopg's pipeline mode: one round trip instead of one per statement); elsewhere,
-    nothing. Read what a statement changed only after the block."""
+    nothing. Read what a statement changed only after the block. Yields whether it
+    pipelines."""
     if conn.dialect.name == "postgresql":
         with dbapi_of(conn).pipeline():
-            yield
+            yield True
     else:
-        yield
+        yield False
 
 
 def explain(conn, statement, analyze: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from operator import attrgetter
 
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 
@@ -117,6 +118,16 @@ UPDATE_CASE = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
     status=bindparam("new_status"), outcome=bindparam("new_outcome"),
     outcome_reason=bindparam("new_reason"), ended_at=bindparam("new_ended_at"),
     deadline_met_at=bindparam("new_met_at"), audit_seal=bindparam("new_seal")))
+# A plain step changes the state, the version and the chain head, nothing the case's indexes
+# hold: those columns are set only when they changed (SQLite rewrites the entry of every index
+# over a column an UPDATE sets, same value or not — five index pages on every step).
+STEP_CASE = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
+                                         CASES.c.version == bindparam("old_version")).values(
+    state=bindparam("state"), version=bindparam("new_version"),
+    audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
+    audit_seal=bindparam("new_seal")))
+# The indexed columns a write may change (compared with their values as read).
+_INDEXED = attrgetter("status", "outcome", "outcome_reason", "ended_at", "deadline_met_at")
 SET_CASE_HEAD = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id"),
                                              CASES.c.audit_seq == bindparam("old_seq")).values(
     audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"),
@@ -184,6 +195,7 @@ class CaseWrite:
 
     def __init__(self, conn, case: CaseRow, now: datetime):
         self.conn, self.case, self.now = conn, case, now
+        self.indexed = _INDEXED(case)  # as read: changed later, they are written at save
         self.events: list[tuple] = []
         self.checked: list[tuple] = []  # (statement, params, conflict message)
         self.new_items: list[dict] = []
@@ -273,11 +285,16 @@ class CaseWrite:
         conn, case = self.conn, self.case
         if self.left_items or self.left_tasks or self.all_left:
             self._settle_supervisions()
-        guards = []
-        with pipeline(conn):
+        guards, sent = [], None
+        with pipeline(conn) as piped:
             for statement, params, conflict in self.checked:
                 guards.append((statement.send(conn, params), conflict))
-            created = self._insert_items()
+            if piped and not any(row.get("due_at") for row in self.new_items):
+                # no timer needs the new items' ids: read them when the pipeline syncs
+                sent = self._send_items()
+                created = []
+            else:
+                created = self._items(self._send_items())
             for kind, params in self.drop_timers:
                 DROP_TIMERS[kind].send(conn, {"case_id": case.id, **params}).close()
             for timer in self.new_timers:
@@ -288,7 +305,8 @@ class CaseWrite:
                 audit.INSERT_EVENTS.send(conn, row).close()
             key = audit.key_of(conn)
             if self.state is not None:
-                guards.append((UPDATE_CASE.send(conn, {
+                statement = STEP_CASE if _INDEXED(case) == self.indexed else UPDATE_CASE
+                guards.append((statement.send(conn, {
                     "case_id": case.id, "old_version": case.version, "state": self.state,
                     "new_version": case.version + 1, "new_seq": case.audit_seq,
                     "new_head": case.audit_head, "new_status": case.status,
@@ -304,6 +322,8 @@ class CaseWrite:
                     "case_id": case.id, "old_seq": old_seq, "new_seq": case.audit_seq,
                     "new_head": case.audit_head, "new_seal": audit.seal_of(key, case)}),
                     f"case {case.id} was changed by someone else at the same time"))
+        if sent is not None:
+            created = self._items(sent)
         for cursor, conflict in guards:
             changed = cursor.rowcount
             cursor.close()
@@ -337,13 +357,18 @@ class CaseWrite:
         at = ends[0] if ends else len(self.events)
         self.events[at:at] = events
 
-    def _insert_items(self) -> list[ItemRow]:
-        if not self.new_items:
-            return []
+    def _send_items(self) -> tuple[list[dict], list]:
         rows = [{"case_id": self.case.id, "assignee_id": None, "status": ItemStatus.OPEN.value,
                  "created_at": self.now, "completed_at": None, "completed_by": None, **row}
                 for row in self.new_items]
-        ids = [found[0] for found in INSERT_ITEMS.insert(self.conn, rows)]
+        return rows, INSERT_ITEMS.send_rows(self.conn, rows)
+
+    def _items(self, sent: tuple[list[dict], list]) -> list[ItemRow]:
+        """The opened items, with the ids their inserts returned; their due timers added."""
+        rows, cursors = sent
+        if not rows:
+            return []
+        ids = [found[0] for found in INSERT_ITEMS.returned(cursors)]
         items = [ItemRow(**{"id": i, **row}) for i, row in zip(ids, rows)]
         for item in items:
             if item.due_at is not None:
