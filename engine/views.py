@@ -221,8 +221,7 @@ def _inbox_query(actor, view: str, now: datetime, area: str = "", process: str =
     the cases' titles are read for the page's rows alone, unless an area or process filter
     needs the case."""
     if view == "done":
-        return select(ITEMS).where(ITEMS.c.completed_by == actor.id).order_by(
-            ITEMS.c.completed_at.desc(), ITEMS.c.id.desc())
+        return select(ITEMS).where(ITEMS.c.completed_by == actor.id).order_by(*_DONE_ORDER)
     query = select(ITEMS).where(IS_OPEN, policy.item_filter(actor))
     if area or process:
         query = query.join(CASES, CASES.c.id == ITEMS.c.case_id)
@@ -243,16 +242,20 @@ def _inbox_query(actor, view: str, now: datetime, area: str = "", process: str =
 
 # By due time, items without one last: overdue items come first, being due earliest.
 _QUEUE_ORDER = (when((ITEMS.c.due_at.is_(None), 1), else_=0), ITEMS.c.due_at, ITEMS.c.id)
+# The actor's completions, newest first.
+_DONE_ORDER = (ITEMS.c.completed_at.desc(), ITEMS.c.id.desc())
 
 
 def _page(query, view: str, size: int, offset: int):
-    """The page's rows: for the queue views, chosen from the open-items index alone, then
-    read in full (a county's queue holds thousands of open items; a page, 25)."""
+    """The page's rows, chosen from an index alone, then read in full: for the queue views
+    from the open-items index (a county's queue holds thousands of open items; a page, 25),
+    for the done view from the completer's index. Read in full in one statement, the done
+    page led PostgreSQL's planner to the reports' index on completion times, filtering the
+    county's newest completions by completer (65–130 ms at a million cases, against 0.3)."""
     query = query.limit(size).offset(offset)
-    if view == "done":
-        return query
     chosen = query.with_only_columns(ITEMS.c.id).scalar_subquery()
-    return select(ITEMS).where(ITEMS.c.id.in_(chosen)).order_by(*_QUEUE_ORDER)
+    return select(ITEMS).where(ITEMS.c.id.in_(chosen)).order_by(
+        *(_DONE_ORDER if view == "done" else _QUEUE_ORDER))
 
 
 def inbox(conn, actor, view: str, now: datetime, page: int = 1, size: int = 25,
