@@ -1,10 +1,12 @@
 """The work every request does around its view, made cheaper without changing what it checks:
 cookie sessions, security headers, the locale and the strict JSON parser."""
 import json
+import re
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 
+from engine import demo
 from webapp import i18n, security
 from webapp.sanitize import BadInput, StrictJSON
 
@@ -79,3 +81,25 @@ def test_the_shared_strict_parser_reads_what_json_reads():
         assert StrictJSON.loads(body) == json.loads(body)
     with pytest.raises(json.JSONDecodeError):
         StrictJSON.loads("\ufeff{}")
+
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_every_claim_button_of_the_inbox_carries_the_token_that_claims(client, token_of, start,
+                                                                     eng, user):
+    """The inbox renders its CSRF field once for all its buttons (not once per row)."""
+    for _ in range(3):
+        start()
+    login = client.get("/login").data.decode()
+    assert client.post("/login", data={"username": "village11", "password": demo.PASSWORD,
+                                       "csrf_token": token_of(login)}).status_code == 302
+    page = client.get("/inbox?view=all").data.decode()
+    forms = re.findall(r'<form method="post" action="([^"]+/claim[^"]*)"[^>]*>(.*?)</form>',
+                       page)
+    assert len(forms) >= 3
+    tokens = {re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body).group(1)
+              for _, body in forms}
+    assert len(tokens) == 1
+    assert client.post(forms[0][0].replace("&amp;", "&"),
+                       data={"csrf_token": tokens.pop()}).status_code == 302
+    assert len(eng.inbox(user("village11"), "mine").items) == 1
