@@ -8,3 +8,6 @@ threads = int(os.environ.get("DIXIAN_THREADS", 4))
 workers = int(os.environ.get("DIXIAN_WORKERS", 2))
 keepalive = 5
 timeout = 60
+# The worker's heartbeat touches a file on every loop: in memory, not on a disk shared with
+# other writers (where a touch could wait behind their journal writes).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -118,7 +118,7 @@ def build(eng, cases: int) -> None:
 CASE_KEYS = ("id", "definition_id", "process_key", "subject_kind", "subject_id", "title",
              "area_code", "status", "outcome", "outcome_reason", "deadline_from", "deadline",
              "deadline_met_at", "started_by", "started_at", "ended_at", "state", "version",
-             "audit_seq", "audit_head")
+             "audit_seq", "audit_head", "audit_seal")
 ITEM_KEYS = ("case_id", "task_id", "task_name", "title", "level", "area_code", "assignee_id",
              "form", "status", "created_at", "due_at", "completed_at", "completed_by")
 
@@ -139,7 +139,7 @@ def _case(rng, case_id, definition, staff, cases, items, n, total) -> None:
                   f"户 {case_id}", village, "running" if running else "completed",
                   "" if running else "approved", "", None, at + timedelta(days=60), None,
                   started_by, at, None if running else at + timedelta(days=len(steps)),
-                  "{}", len(steps) * 2, len(steps) * 2, ""))
+                  "{}", len(steps) * 2, len(steps) * 2, "", ""))
     for i, (task, name, level) in enumerate(steps):
         area = {"village": village, "township": township, "county": COUNTY}[level]
         created = at + timedelta(hours=20 * i)
@@ -169,10 +169,10 @@ def _sqlite_time(value):
 def _executemany(raw, cases, items) -> None:
     cursor = raw.cursor()
     cursor.executemany(
-        f"insert into cases ({', '.join(CASE_KEYS)}) values ({', '.join('?' * 20)})",
+        f"insert into cases ({', '.join(CASE_KEYS)}) values ({', '.join('?' * len(CASE_KEYS))})",
         [tuple(_sqlite_time(v) for v in row) for row in cases])
     cursor.executemany(
-        f"insert into work_items ({', '.join(ITEM_KEYS)}) values ({', '.join('?' * 13)})",
+        f"insert into work_items ({', '.join(ITEM_KEYS)}) values ({', '.join('?' * len(ITEM_KEYS))})",
         [tuple(_sqlite_time(v) for v in row) for row in items])
     raw.commit()
 

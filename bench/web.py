@@ -6,7 +6,8 @@ through the API and completes its four tasks with ``POST /api/v1/tasks/<id>/comp
 timing each completion request on one persistent connection. In the same run it times
 ``Engine.complete`` (its own transaction, committed) on a separate database file with the
 same BPMN. Prints median and p95 of both and the HTTP overhead ratio (median HTTP / median
-engine).
+engine), then the CPU time per request of the gunicorn worker against the engine's (both
+over the same starts and completions), which a busy machine changes much less.
 
     .venv/bin/python bench/web.py [--cases N]
 """
@@ -112,6 +113,18 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait(timeout=10)
 
 
+def worker_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system, all threads) the gunicorn worker has used so far: what a
+    request costs the server whatever else the machine runs (10 ms ticks: read it over a
+    few hundred requests)."""
+    master = server.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    if len(children) != 1:
+        raise RuntimeError(f"expected one gunicorn worker, found {children}")
+    fields = Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def over_http(client: Client, tokens: dict[str, str], n: int) -> list[float]:
     """Seconds per completion request for n cases of four completions."""
     timings = []
@@ -179,7 +192,9 @@ def main(argv=None) -> int:
                             raise RuntimeError(f"token for {name}: {status} {body}")
                         tokens[name] = body["token"]
                     over_http(client, tokens, min(10, n))  # warm up
+                    cpu_before = worker_cpu(server)
                     http_times = over_http(client, tokens, n)
+                    http_cpu = (worker_cpu(server) - cpu_before) / (5 * n)
                 finally:
                     client.close()
             except BaseException:
@@ -189,7 +204,9 @@ def main(argv=None) -> int:
                 raise
             stop_server(server)
         engine_alone(engine, min(10, n))  # warm up
+        cpu_before = time.process_time()
         engine_times = engine_alone(engine, n)
+        engine_cpu = (time.process_time() - cpu_before) / (5 * n)
         engine.dispose()
     http_med, engine_med = statistics.median(http_times), statistics.median(engine_times)
     print(f"database:                 sqlite, gunicorn 1 worker, {n} cases, "
@@ -200,6 +217,9 @@ def main(argv=None) -> int:
     print(f"engine complete + commit: median {engine_med * 1000:7.2f} ms   "
           f"p95 {p95(engine_times) * 1000:7.2f} ms")
     print(f"HTTP overhead ratio:      {http_med / engine_med:.2f}x (median HTTP / median engine)")
+    print(f"CPU per request:          HTTP worker {http_cpu * 1000:.2f} ms, engine "
+          f"{engine_cpu * 1000:.2f} ms, ratio {http_cpu / engine_cpu:.2f}x (a start and four "
+          f"completions per case; the client's CPU not counted)")
     return 0
 
 

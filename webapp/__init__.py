@@ -40,10 +40,11 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Attach CSRF protection, the login manager and Babel."""
-    from . import i18n
+    """Attach the cookie sessions, CSRF protection, the login manager and Babel."""
+    from . import i18n, sessions
     from .extensions import babel, csrf, login_manager
 
+    sessions.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,

@@ -1,14 +1,18 @@
 """The UI language: the user's stored choice, else the session's, else Chinese."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import current_app, session
 from flask_babel import get_locale
 
 
+@lru_cache(maxsize=8)  # the configured languages only (LANGUAGES): two
 def as_locale(name: str) -> Locale:
     """A Babel locale without the script subtag, so that ``zh_CN`` finds its catalog folder
-    (Babel would otherwise read ``zh_CN`` as ``zh_Hans_CN``)."""
+    (Babel would otherwise read ``zh_CN`` as ``zh_Hans_CN``). Parsed once per name: each
+    request's locale selection asks for it."""
     locale = Locale.parse(name)
     if locale.script and name.count("_") == 1:
         # Load the CLDR data under the full name first, then drop the script so that the

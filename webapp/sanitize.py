@@ -137,8 +137,12 @@ class StrictJSON:
     @staticmethod
     def loads(data, **kwargs):
         """Parse a request body; ValueError for anything this layer refuses."""
+        if isinstance(data, (bytes, bytearray)):  # as json.loads decodes it
+            data = data.decode(json.detect_encoding(data), "surrogatepass")
+        elif data.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", data, 0)
         try:
-            return json.loads(data, parse_constant=_no_constant, parse_int=_bounded_int)
+            return _DECODER.decode(data)
         except RecursionError:
             raise BadInput("body", "too_deep", LIMITS["json_depth"]) from None
 
@@ -152,6 +156,10 @@ def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > 20:  # before int(): a 1 MB digit string costs quadratic time
         raise BadInput("body", "too_big", LIMITS["integer"])
     return int(text)
+
+
+# One decoder for every request (``json.loads`` with hooks would build one per call).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_bounded_int)
 
 
 class SafeRequest(Request):

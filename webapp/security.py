@@ -10,13 +10,18 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "form-action 'self'; frame-ancestors 'none'")
 
 
+HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+           ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
+_NAMES = {name.lower() for name, _ in HEADERS}
+
+
 def add_headers(response: Response) -> Response:
-    """Set CSP, nosniff, frame denial and the referrer policy."""
+    """Set CSP, nosniff, frame denial and the referrer policy, unless the view set one of
+    them (one pass over the response's headers, not one per header)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
+    present = {name.lower() for name in headers.keys()} & _NAMES
+    headers.extend([pair for pair in HEADERS if pair[0].lower() not in present]
+                   if present else HEADERS)
     return response
 
 
