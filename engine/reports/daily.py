@@ -11,7 +11,7 @@ from ..calendar import TIMEZONE
 from ..models import Case, CaseStatus, ItemStatus, WorkItem
 from .base import (Chart, Column, Headline, ReportView, Series, Table, child_length, children,
                    constant, label, prefix, sums)
-from .compliance import deadline_outcome
+from ..deadlines import deadline_outcome
 
 CASES, ITEMS = Case.__table__, WorkItem.__table__
 
