@@ -7,10 +7,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import insert
-
-from engine.register_models import MonitoringObject
-from reports_support import BPMN, cst, identification
+from reports_support import BPMN, cst, identification, monitored
 
 YEAR = dict(date_from="2026-01-01", date_to="2026-12-31")
 
@@ -21,16 +18,6 @@ def table(view, name):
 
 def zh(value):
     return value["zh_CN"] if isinstance(value, dict) else value
-
-
-def monitored(eng, household, village, object_type, status="monitoring", risks="01",
-              measures="", identified=cst(2026, 6, 1), eliminated=None):
-    with eng.database.begin() as conn:
-        conn.execute(insert(MonitoringObject.__table__).values(
-            household_id=household, village_code=village, status=status,
-            object_type=object_type, risk_types=risks, aid_measures=measures,
-            identified_at=identified, eliminated_at=eliminated,
-            elimination_mode="帮扶消除" if eliminated else "", updated_at=identified))
 
 
 @pytest.fixture
