@@ -183,5 +183,4 @@ def entry(name: str):
     return render_template(
         "reports/entry.html", name=name, entry=current, values=values, errors=errors,
         groups=_field_groups(), may_enter=may_enter, text=text,
-        area_name=dict(_areas(me)).get(current.area_code, current.area_code),
         report=next(r for r in engine().report_list() if r.name == name)), status
