@@ -11,7 +11,7 @@ from ..calendar import TIMEZONE
 from ..models import Case, CaseStatus, ItemStatus, WorkItem
 from ..supervision_models import Supervision
 from .base import (Chart, Column, Headline, ReportView, Series, Table, child_length, children,
-                   constant, label, prefix, sums)
+                   constant, in_area_joined, label, prefix, sums)
 from ..deadlines import deadline_outcome
 
 CASES, ITEMS, SUPERVISIONS = Case.__table__, WorkItem.__table__, Supervision.__table__
@@ -45,6 +45,13 @@ def daily(conn, actor, filters, now: datetime) -> ReportView:
     def counted(query) -> dict[str, int]:
         return dict(conn.execute(scoped(query).group_by(part)).all())
 
+    def driven(query) -> dict[str, int]:
+        """Counted for a query driven by items or 督办 (each case read by its key)."""
+        query = query.where(in_area_joined(CASES.c.area_code, filters.area))
+        if filters.process:
+            query = query.where(CASES.c.process_key == filters.process)
+        return dict(conn.execute(query.group_by(part)).all())
+
     declared = counted(select(part, func.count()).where(
         CASES.c.started_at >= start, CASES.c.started_at < end))
     ended: dict[str, dict[str, int]] = {}
@@ -59,20 +66,20 @@ def daily(conn, actor, filters, now: datetime) -> ReportView:
         decided.setdefault(r.part, {}).setdefault(state, 0)
         decided[r.part][state] += 1
     joined = ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)
-    done = counted(select(part, func.count()).select_from(joined).where(
+    done = driven(select(part, func.count()).select_from(joined).where(
         ITEMS.c.completed_at >= start, ITEMS.c.completed_at < end))
-    late_items = counted(select(part, func.count()).select_from(joined).where(
+    late_items = driven(select(part, func.count()).select_from(joined).where(
         constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.due_at < end))
     late_cases = counted(select(part, func.count()).where(
         constant(CASES.c.status, CaseStatus.RUNNING.value), CASES.c.deadline_met_at.is_(None),
         CASES.c.deadline < end))
     supervised = SUPERVISIONS.join(CASES, CASES.c.id == SUPERVISIONS.c.case_id)
-    opened = counted(select(part, func.count()).select_from(supervised).where(
+    opened = driven(select(part, func.count()).select_from(supervised).where(
         SUPERVISIONS.c.opened_at >= start, SUPERVISIONS.c.opened_at < end))
     # Open at the end of the day: still open now, or closed after it (two index ranges).
-    still_open = counted(select(part, func.count()).select_from(supervised).where(
+    still_open = driven(select(part, func.count()).select_from(supervised).where(
         SUPERVISIONS.c.closed_at.is_(None), SUPERVISIONS.c.opened_at < end))
-    closed_later = counted(select(part, func.count()).select_from(supervised).where(
+    closed_later = driven(select(part, func.count()).select_from(supervised).where(
         SUPERVISIONS.c.closed_at >= end, SUPERVISIONS.c.opened_at < end))
     parts = children(conn, filters.area)
     rows = [(name, declared.get(code, 0), decided.get(code, {}).get("on_time", 0),

@@ -94,6 +94,7 @@ def show(name: str):
         args=request.args, reports=engine().report_list(),
         single_day=any(r.name == name and r.default_days == 1
                        for r in engine().report_list()),
+        by_process=any(r.name == name and r.by_process for r in engine().report_list()),
         xlsx_url=url_for("reports.xlsx", name=name, **args),
         entry_url=url_for("reports.entry", name=name, area=report.filters.area,
                           **{"from": report.filters.date_from.isoformat(),
@@ -135,7 +136,20 @@ def _field_groups():
     groups: dict[str, list] = {}
     for field in VISIT_REPORT_FIELDS:
         groups.setdefault(field.section, []).append(field)
-    return [(titles[key], fields) for key, fields in groups.items()]
+    return [(key, titles[key], fields) for key, fields in groups.items()]
+
+
+def _leader_rows():
+    """The leaders' fields a row per level: (level words, name or number field or None,
+    households field, persons field)."""
+    by_key = {f.key: f for f in VISIT_REPORT_FIELDS}
+    rows = []
+    for field in VISIT_REPORT_FIELDS:
+        if field.key.endswith("_households"):
+            level = field.key.removesuffix("_households")
+            rows.append((text(field.title).split("走访慰问")[0].split(":")[0],
+                         by_key.get(f"{level}_who"), field, by_key[f"{level}_persons"]))
+    return rows
 
 
 @bp.route("/reports/<name>/entry", methods=["GET", "POST"])
@@ -182,5 +196,5 @@ def entry(name: str):
                                        "to": saved.date_to.isoformat()}))
     return render_template(
         "reports/entry.html", name=name, entry=current, values=values, errors=errors,
-        groups=_field_groups(), may_enter=may_enter, text=text,
+        groups=_field_groups(), leader_rows=_leader_rows(), may_enter=may_enter, text=text,
         report=next(r for r in engine().report_list() if r.name == name)), status
