@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .clue_models import HouseholdVisit
 from .models import Base
+from .register_models import MonitoringObject
 from .supervision_models import Supervision
 
 
@@ -34,3 +36,12 @@ class ReportEntry(Base):
 SUPERVISIONS = Supervision.__table__
 Index("ix_supervisions_opened_at", SUPERVISIONS.c.opened_at)
 Index("ix_supervisions_closed_at", SUPERVISIONS.c.closed_at)
+# The visits table reads a period's visits of an area from the index alone.
+Index("ix_household_visits_report", HouseholdVisit.__table__.c.month,
+      HouseholdVisit.__table__.c.village_code, HouseholdVisit.__table__.c.visited_on,
+      HouseholdVisit.__table__.c.household_id)
+# The monitoring-object and aid-measure reports read an area's objects from the index alone.
+OBJECT_COLUMNS = ("village_code", "identified_at", "status", "object_type", "eliminated_at",
+                  "household_id", "risk_types", "aid_measures")
+Index("ix_monitoring_objects_report",
+      *[MonitoringObject.__table__.c[name] for name in OBJECT_COLUMNS])

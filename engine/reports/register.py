@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case as when, func, select
 
 from .. import policy
 from ..directory import area_names
@@ -48,16 +48,26 @@ def choice_labels(conn, ref: str, field: str) -> dict[str, dict[str, str]]:
             for c in codes}
 
 
-def _objects(conn, filters):
-    """The objects of the area taken in by the range's end, with the household's type."""
+def _grouped(conn, filters, *keys: str) -> list:
+    """The objects of the area taken in by the range's end, counted (``n``) by ``keys`` of:
+    village_code, status, object_type, risk_types, aid_measures, ``poor`` (a formerly poor
+    household), ``new`` (taken in within the range), ``eliminated_in`` (eliminated within
+    it). One row per object is read by the index on ``village_code`` and the household by
+    its key; the database counts, so a county's tens of thousands become a few rows."""
     start, end = filters.bounds()
-    return conn.execute(select(
+    flag = (lambda condition, name: when((condition, 1), else_=0).label(name))
+    rows = select(
         OBJECTS.c.village_code, OBJECTS.c.status, OBJECTS.c.object_type,
-        OBJECTS.c.risk_types, OBJECTS.c.aid_measures, OBJECTS.c.identified_at,
-        OBJECTS.c.eliminated_at, HOUSEHOLDS.c.household_type).join(
+        OBJECTS.c.risk_types, OBJECTS.c.aid_measures,
+        flag(HOUSEHOLDS.c.household_type.in_(FORMERLY_POOR), "poor"),
+        flag(OBJECTS.c.identified_at >= start, "new"),
+        flag(and_(OBJECTS.c.eliminated_at >= start, OBJECTS.c.eliminated_at < end),
+             "eliminated_in")).join(
         HOUSEHOLDS, HOUSEHOLDS.c.id == OBJECTS.c.household_id).where(
         policy.prefix_range(OBJECTS.c.village_code, filters.area),
-        OBJECTS.c.identified_at < end)).all(), start, end
+        OBJECTS.c.identified_at < end).subquery()
+    columns = [rows.c[key] for key in keys]
+    return conn.execute(select(*columns, func.count().label("n")).group_by(*columns)).all()
 
 
 def _codes(text: str) -> list[str]:
@@ -70,18 +80,16 @@ class _Count:
     def __init__(self):
         self.values = [0] * 10
 
-    def add(self, r, start, end) -> None:
-        v = self.values
-        v[0] += 1
-        v[1 + (TYPES.index(r.object_type) if r.object_type in TYPES else 3)] += 1
+    def add(self, r) -> None:
+        v, n = self.values, r.n
+        v[0] += n
+        v[1 + (TYPES.index(r.object_type) if r.object_type in TYPES else 3)] += n
         eliminated = r.status == ELIMINATED
-        v[6 if eliminated else 5] += 1
+        v[6 if eliminated else 5] += n
         # 返贫: a formerly poor household monitored again for the risk of poverty
-        v[7] += int(not eliminated and (r.household_type in FORMERLY_POOR
-                                        or r.object_type == TYPES[0]))
-        v[8] += int(r.identified_at >= start)
-        v[9] += int(eliminated and r.eliminated_at is not None
-                    and start <= r.eliminated_at < end)
+        v[7] += n * int(not eliminated and (r.poor or r.object_type == TYPES[0]))
+        v[8] += n * r.new
+        v[9] += n * int(eliminated and r.eliminated_in)
 
 
 COLUMNS = [Column("objects", label("监测对象（户）", "Monitoring objects (households)")),
@@ -97,16 +105,17 @@ COLUMNS = [Column("objects", label("监测对象（户）", "Monitoring objects 
 def monitoring(conn, actor, filters, now: datetime) -> ReportView:
     """Monitoring objects by area below and by village: by type, monitored, eliminated,
     returned to poverty, taken in and eliminated in the range; and by risk type."""
-    rows, start, end = _objects(conn, filters)
     length = child_length(filters.area)
     parts, villages, risks = {}, {}, {}
-    for r in rows:
-        parts.setdefault(r.village_code[:length], _Count()).add(r, start, end)
-        villages.setdefault(r.village_code, _Count()).add(r, start, end)
+    for r in _grouped(conn, filters, "village_code", "status", "object_type", "poor", "new",
+                      "eliminated_in"):
+        parts.setdefault(r.village_code[:length], _Count()).add(r)
+        villages.setdefault(r.village_code, _Count()).add(r)
+    for r in _grouped(conn, filters, "risk_types", "status"):
         for code in _codes(r.risk_types):
             risk = risks.setdefault(code, [0, 0, 0])
-            risk[0] += 1
-            risk[1 if r.status != ELIMINATED else 2] += 1
+            risk[0] += r.n
+            risk[1 if r.status != ELIMINATED else 2] += r.n
     names = dict(children(conn, filters.area)) | area_names(
         conn, list(villages) + [c[:9] for c in villages])
     order = [code for code, _ in children(conn, filters.area)]
@@ -154,20 +163,20 @@ def monitoring(conn, actor, filters, now: datetime) -> ReportView:
 def measures(conn, actor, filters, now: datetime) -> ReportView:
     """Aid measures by kind (帮扶措施): households with each measure in their aid plan, in
     each area below, and how many of them are still monitored."""
-    rows, _start, _end = _objects(conn, filters)
     length = child_length(filters.area)
     parts = children(conn, filters.area)
     codes_of_parts = [code for code, _ in parts]
     counted: dict[str, dict[str, int]] = {}
     monitored: dict[str, int] = {}
-    without = 0
-    for r in rows:
+    without = objects = 0
+    for r in _grouped(conn, filters, "village_code", "aid_measures", "status"):
         kinds = _codes(r.aid_measures)
-        without += not kinds
+        objects += r.n
+        without += r.n * (not kinds)
         for kind in kinds:
             per_area = counted.setdefault(kind, {})
-            per_area[r.village_code[:length]] = per_area.get(r.village_code[:length], 0) + 1
-            monitored[kind] = monitored.get(kind, 0) + int(r.status != ELIMINATED)
+            per_area[r.village_code[:length]] = per_area.get(r.village_code[:length], 0) + r.n
+            monitored[kind] = monitored.get(kind, 0) + r.n * int(r.status != ELIMINATED)
     extra = sorted({code for per in counted.values() for code in per} - set(codes_of_parts))
     area_codes = codes_of_parts + extra
     names = dict(parts) | area_names(conn, extra)
@@ -191,7 +200,7 @@ def measures(conn, actor, filters, now: datetime) -> ReportView:
         "measures", label("帮扶措施统计（按类别）", "Aid measures by kind"), filters, now,
         [Table("kinds", label("按措施类别", "By kind of measure"), columns, table_rows,
                total if table_rows else None, label("没有帮扶措施", "No aid measures"))], chart,
-        [Headline(label("监测对象", "Monitoring objects"), len(rows)),
+        [Headline(label("监测对象", "Monitoring objects"), objects),
          Headline(label("尚无帮扶措施的户", "Households without a measure"), without,
                   without == 0)],
         [label("按监测对象帮扶计划中的措施统计，一户可有多项措施（“一户一策”）；统计截至所选期间"

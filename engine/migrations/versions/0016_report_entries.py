@@ -1,5 +1,5 @@
 """hand-entered report figures per area and period (走访慰问情况统计表); 督办 by opening and
-closing time for the daily update
+closing time for the daily update; covering indexes for the visits and register reports
 
 Revision ID: 0016
 Revises: 0012
@@ -33,9 +33,16 @@ def upgrade() -> None:
         sa.UniqueConstraint('report', 'area_code', 'date_from', 'date_to'))
     op.create_index('ix_supervisions_opened_at', 'supervisions', ['opened_at'])
     op.create_index('ix_supervisions_closed_at', 'supervisions', ['closed_at'])
+    op.create_index('ix_household_visits_report', 'household_visits',
+                    ['month', 'village_code', 'visited_on', 'household_id'])
+    op.create_index('ix_monitoring_objects_report', 'monitoring_objects',
+                    ['village_code', 'identified_at', 'status', 'object_type', 'eliminated_at',
+                     'household_id', 'risk_types', 'aid_measures'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_monitoring_objects_report', table_name='monitoring_objects')
+    op.drop_index('ix_household_visits_report', table_name='household_visits')
     op.drop_index('ix_supervisions_closed_at', table_name='supervisions')
     op.drop_index('ix_supervisions_opened_at', table_name='supervisions')
     op.drop_table('report_entries')
