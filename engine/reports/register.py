@@ -92,12 +92,12 @@ class _Count:
         v[9] += n * int(eliminated and r.eliminated_in)
 
 
-COLUMNS = [Column("objects", label("监测对象（户）", "Monitoring objects (households)")),
+COLUMNS = [Column("objects", label("监测对象", "Objects")),
            *[Column(f"type{i}", TYPE_LABELS[t]) for i, t in enumerate(TYPES)],
            Column("untyped", label("类型未定", "Type not set")),
-           Column("monitoring", label("监测中（风险未消除）", "Monitored (risk not eliminated)")),
-           Column("eliminated", label("风险已消除", "Risk eliminated")),
-           Column("returned", label("返贫风险（脱贫户在监测）", "Formerly poor, monitored again")),
+           Column("monitoring", label("监测中", "Monitored")),
+           Column("eliminated", label("风险已消除", "Eliminated")),
+           Column("returned", label("返贫风险", "Relapse risk")),
            Column("new", label("期间新纳入", "Taken in in the range")),
            Column("eliminated_in", label("期间消除", "Eliminated in the range"))]
 
@@ -153,11 +153,13 @@ def monitoring(conn, actor, filters, now: datetime) -> ReportView:
          Headline(label("风险已消除", "Risk eliminated"), total[7] if area_rows else 0),
          Headline(label("返贫风险（脱贫户在监测）", "Formerly poor, monitored again"),
                   total[8] if area_rows else 0)],
-        [label("统计截至所选期间最后一天已纳入的监测对象，按登记的当前状态计；“风险已消除”为状态"
-               "“风险已消除”的户，“返贫风险”为脱贫户（含脱贫不稳定户）中风险未消除的户。",
-               "Monitoring objects taken in by the range's last day, by their status now; "
-               "'risk eliminated' are those the register marks eliminated, 'formerly poor, "
-               "monitored again' the formerly poor households whose risk is not eliminated.")])
+        [label("统计截至所选期间最后一天已纳入的监测对象（户），按登记的当前状态计；“监测中”为风险"
+               "未消除的户，“风险已消除”为状态“风险已消除”的户，“返贫风险”为脱贫户（含脱贫不稳定户）"
+               "中风险未消除的户。",
+               "Monitoring objects (households) taken in by the range's last day, by their "
+               "status now; 'monitored': risk not eliminated; 'eliminated': marked risk "
+               "eliminated in the register; 'relapse risk': formerly poor households (脱贫户, "
+               "脱贫不稳定户) whose risk is not eliminated.")])
 
 
 def measures(conn, actor, filters, now: datetime) -> ReportView:
