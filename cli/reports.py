@@ -23,7 +23,7 @@ def render(view, lang: str) -> str:
     lines = [words(view.title, lang),
              f"{f.area_name} ({f.area})  {f.date_from} — {f.date_to}"
              + (f"  {f.process}" if f.process else "")]
-    lines += [f"{words(h.title, lang)}: {h.value}" for h in view.headlines]
+    lines += [f"{words(h.title, lang)}: {words(h.value, lang)}" for h in view.headlines]
     for shown in view.tables:
         columns = [(words(c.title, lang), lambda row, i=i: words(row[i], lang))
                    for i, c in enumerate(shown.columns)]

@@ -47,6 +47,8 @@ from .register import choice_label as register_label
 from .registry import VersionRow
 from .reports import (Chart, Column, DeadlineOutcome, Headline, ReportFilters, ReportInfo,
                       ReportView, Series, Table, deadline_outcome)
+from .reports.entries import ReportEntryView
+from .reports.visit_fields import FIELDS as VISIT_REPORT_FIELDS
 from .settings import Settings
 from .messaging import SmsGateway
 from .messaging import text_of as notification_text
@@ -92,7 +94,8 @@ __all__ = [
     "ScreeningView", "VisitPlan", "VisitView",
     # Reports
     "Chart", "Column", "DeadlineOutcome", "Headline", "ReportFilters", "ReportInfo",
-    "ReportView", "Series", "Table", "deadline_outcome",
+    "ReportView", "Series", "Table", "deadline_outcome", "ReportEntryView",
+    "VISIT_REPORT_FIELDS",
     # Risk elimination, rollback and the national system
     "Condition", "ELIMINATION_MODES", "HistoryLine", "NationalEntryView",
 ]

@@ -347,3 +347,4 @@ from . import supervision_models  # noqa: E402,F401  (督办, urges, notificatio
 from . import print_models  # noqa: E402,F401  (batch print jobs)
 from . import register_models  # noqa: E402,F401  (the register of monitoring objects)
 from . import clue_models  # noqa: E402,F401  (risk clues, warnings, screening, visits)
+from . import report_models  # noqa: E402,F401  (hand-entered report figures, report indexes)

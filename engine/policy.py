@@ -239,6 +239,16 @@ def view_reports(actor, area_code: str) -> str:
     return _active(actor) or _in_area(actor, area_code, "a report")
 
 
+def enter_report(actor, area_code: str) -> str:
+    """Enter a report's hand-entered figures for an area (走访慰问情况统计表): staff of
+    exactly that area (the county's bureau for the county, a township for itself)."""
+    reason = _staff(actor) or _in_area(actor, area_code, "a report")
+    if not reason and area_code != actor.area_code:
+        reason = (f"the figures of area {area_code} are entered by its own staff, not by "
+                  f"{actor.username} of {actor.area_code}")
+    return reason
+
+
 def deploy(actor) -> str:
     """Deploy a definition: administrators (or the system itself when ``actor`` is None)."""
     if actor is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .calendar import TIMEZONE
+from .deadlines import deadline_outcome
 
 LEVEL_WORDS = {"village": "村级", "township": "乡镇", "county": "县级"}
 STATUS_WORDS = {"running": "办理中", "completed": "已办结", "rejected": "不予通过",
@@ -43,18 +44,20 @@ def _days_after(later: datetime, earlier: datetime) -> int:
 
 
 def deadline_words(case, now: datetime) -> str:
-    """Whether the case met its time limit: 按期办结, 超期 N 天, or 剩余 N 天."""
+    """Whether the case met its time limit (by ``deadlines.deadline_outcome``, the rule of
+    the case pages and the reports): 按期完成, 超期 N 天, 已超期 N 天, 剩余 N 天."""
     if case.deadline is None:
         return "无期限要求"
-    met = case.deadline_met_at
-    if met is not None:
-        return "按期完成" if met <= case.deadline else f"超期 {_days_after(met, case.deadline)} 天"
-    if case.status != "running":
-        ended = case.ended_at or now
-        return ("未到审批环节即办结" if ended <= case.deadline
-                else f"超期 {_days_after(ended, case.deadline)} 天")
-    if now > case.deadline:
-        return f"已超期 {_days_after(now, case.deadline)} 天"
+    outcome = deadline_outcome(case.deadline, case.deadline_met_at, case.ended_at,
+                               case.status, now)
+    if outcome.state == "on_time":
+        return "按期完成"
+    if outcome.state == "late":
+        return f"超期 {outcome.days_late} 天"
+    if outcome.state == "closed":
+        return "未到审批环节即办结"
+    if outcome.state == "overdue":
+        return f"已超期 {outcome.days_late} 天"
     return f"剩余 {max(_days_after(case.deadline, now), 0)} 天"
 
 

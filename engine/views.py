@@ -13,6 +13,7 @@ from sqlalchemy import and_, bindparam, case as when, func, literal_column, sele
 from . import audit, policy
 from .calendar import TIMEZONE
 from .errors import InvalidData
+from .deadlines import deadline_outcome
 from .models import Attachment, AuditEvent, Case, CaseStatus, ItemStatus, User, WorkItem
 from .store import CASE_COLUMNS, CASE_JOIN, CaseRow, ItemRow, case_row, item_row
 
@@ -92,8 +93,9 @@ class CaseBrief:
     ended_at: datetime | None
     version: int
     overdue: bool
-    # "met" (decided within the limit), "late" (decided after it), "overdue" (running past
-    # it), "open" (running within it) or "" (no limit, or cancelled); days_late: 超期 N 天.
+    # "met" (decided within the limit), "late" (decided, or ended undecided, after it),
+    # "overdue" (running past it), "open" (running within it), "closed" (ended undecided
+    # within it) or "" (no limit): engine.deadlines decides; days_late: 超期 N 天.
     deadline_state: str = ""
     days_late: int = 0
 
@@ -136,20 +138,17 @@ def is_overdue(case: CaseRow, now: datetime) -> bool:
             and case.deadline_met_at is None and case.deadline < now)
 
 
+VIEW_STATES = {"on_time": "met", "late": "late", "open": "open", "overdue": "overdue",
+               "closed": "closed", "none": ""}
+
+
 def deadline_standing(case: CaseRow, now: datetime) -> tuple[str, int]:
-    """Whether the overall limit was met, with the time it was decided (the stop step's
-    completion, else the case's end): (state, days late by China's calendar)."""
-    if case.deadline is None or case.status == CaseStatus.CANCELLED.value:
-        return "", 0
-    decided = case.deadline_met_at or case.ended_at
-    moment = decided or now
-    late = max(0, (moment.astimezone(TIMEZONE).date()
-                   - case.deadline.astimezone(TIMEZONE).date()).days)
-    if moment <= case.deadline:
-        late = 0
-    if decided is None:
-        return ("overdue" if late else "open"), late
-    return ("late" if late else "met"), late
+    """The case's standing against its overall limit, by ``deadlines.deadline_outcome``
+    (the rule the reports use): (state, days late by China's calendar); the state in the
+    pages' words: ``met`` for on time, ``closed`` for ended before a decision."""
+    outcome = deadline_outcome(case.deadline, case.deadline_met_at, case.ended_at,
+                               case.status, now)
+    return VIEW_STATES[outcome.state], outcome.days_late
 
 
 def brief(case: CaseRow, now: datetime) -> CaseBrief:

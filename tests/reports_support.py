@@ -78,3 +78,19 @@ def identification(eng, users, household: int, until: str = "county_approval",
 def later(moment: datetime, **delta) -> datetime:
     """``moment`` moved by a timedelta."""
     return moment + timedelta(**delta)
+
+
+def monitored(eng, household, village, object_type, status="monitoring", risks="01",
+              measures="", identified=None, eliminated=None):
+    """A row of the register of monitoring objects, written as the register keeps it."""
+    from sqlalchemy import insert
+
+    from engine.register_models import MonitoringObject
+
+    identified = identified or cst(2026, 6, 1)
+    with eng.database.begin() as conn:
+        conn.execute(insert(MonitoringObject.__table__).values(
+            household_id=household, village_code=village, status=status,
+            object_type=object_type, risk_types=risks, aid_measures=measures,
+            identified_at=identified, eliminated_at=eliminated,
+            elimination_mode="帮扶消除" if eliminated else "", updated_at=identified))

@@ -18,11 +18,14 @@ from .cases import overdue, stages, trend
 from .compliance import DeadlineOutcome, compliance, deadline_outcome
 from .daily import daily
 from .funds import funds
+from .register import measures, monitoring
+from .visits import visits
 
-def _entry(build, title: tuple[str, str], description: tuple[str, str], default_days: int):
+def _entry(build, title: tuple[str, str], description: tuple[str, str], default_days: int,
+           by_process: bool = True):
     """A report's name (its function's), list entry and function."""
     return build.__name__, (ReportInfo(build.__name__, label(*title), label(*description),
-                                       default_days), build)
+                                       default_days, by_process), build)
 
 
 REPORTS = dict([
@@ -43,7 +46,21 @@ REPORTS = dict([
     _entry(funds, ("项目和衔接资金", "Projects and connection funds"),
            ("各类项目的入库、计划投资、资金安排和拨付，产业项目资金占比（目标55%）。",
             "Projects by type: admitted, budget, funds allocated and paid, and the industry "
-            "share (target 55%)."), 365),
+            "share (target 55%)."), 365, False),
+    _entry(monitoring, ("监测对象统计", "Monitoring objects"),
+           ("监测对象按类型、风险类型和村统计，风险已消除和返贫风险的户数。",
+            "Monitoring objects by type, risk type and village; eliminated and formerly "
+            "poor households monitored again."), 365, False),
+    _entry(measures, ("帮扶措施统计（按类别）", "Aid measures by kind"),
+           ("监测对象帮扶计划中的各类帮扶措施，按区域分列。",
+            "The kinds of aid measures in the monitoring objects' aid plans, by area."), 365,
+           False),
+    _entry(visits, ("走访慰问情况统计表", "Visits and condolences (走访慰问情况统计表)"),
+           ("按走访记录统计各类户的走访慰问户数和人数，领导走访、慰问金和慰问品、座谈会、做法和"
+            "案例由本级手工填报；按通知附件的格式导出。",
+            "Households and persons visited by type from the visit records, with leaders' "
+            "visits, money and goods, meetings, practices and cases entered by hand; exported "
+            "in the layout of the notice's table."), 31, False),
     _entry(daily, ("每日工作动态", "Daily work update"),
            ("当日新增申报、审批、办结和逾期情况，供每日16:00报送。",
             "The day's declarations, decisions, completions and overdue work, for the 16:00 "

@@ -125,6 +125,7 @@ class ReportInfo:
     title: dict[str, str]
     description: dict[str, str]
     default_days: int
+    by_process: bool = True  # the process filter applies (cases); False: register, visits
 
 
 def check_filters(conn, actor, area: str | None, date_from, date_to, process: str | None,
@@ -194,6 +195,16 @@ def prefix(column, length: int):
     # Literals, not bound parameters: PostgreSQL takes a SELECT expression and a GROUP BY
     # expression for the same only when they are written alike, parameters included.
     return func.substr(column, literal_column("1"), literal_column(str(int(length))))
+
+
+def in_area_joined(column, area: str):
+    """``column`` (a case's area, joined to the rows a query is driven by) lies in ``area``,
+    written so that no index on it can serve: the query then reads its driving rows (open
+    work items, 督办) by their own index and each case by its key, instead of every case of
+    the area first (a county's million). Codes are digits (checked against the areas)."""
+    if not area.isdigit():
+        raise ValueError(f"not an area code: {area!r}")
+    return prefix(column, len(area)) == literal_column(f"'{area}'")
 
 
 def share(part, whole) -> Decimal | None:

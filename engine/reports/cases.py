@@ -12,7 +12,8 @@ from .. import policy
 from ..directory import area_names
 from ..models import Case, CaseStatus, ItemStatus, WorkItem
 from .base import (LEVEL_LABELS, Chart, Column, Headline, ReportView, Series, Table,
-                   child_length, children, constant, label, month_bounds, prefix,
+                   child_length, children, constant, in_area_joined, label, month_bounds,
+                   prefix,
                    process_names,
                    sums)
 
@@ -31,14 +32,20 @@ def _in_scope(query, filters, started=True):
     return query
 
 
+def _joined_scope(query, filters):
+    """Cases of the filters' area and process, for a query driven by open work items."""
+    query = query.where(in_area_joined(CASES.c.area_code, filters.area))
+    return query.where(CASES.c.process_key == filters.process) if filters.process else query
+
+
 def _open_items(filters, *columns):
     """Open items that arrived in the range, of cases in the area: read from the open items
     (a few per running case), each case by its key."""
     start, end = filters.bounds()
-    return _in_scope(select(*columns).select_from(
+    return _joined_scope(select(*columns).select_from(
         ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)).where(
         constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.created_at >= start,
-        ITEMS.c.created_at < end), filters, started=False)
+        ITEMS.c.created_at < end), filters)
 
 
 def stages(conn, actor, filters, now: datetime) -> ReportView:
@@ -126,10 +133,10 @@ def overdue(conn, actor, filters, now: datetime) -> ReportView:
     their overall limit (items that fell due in the range)."""
     start, end = filters.bounds()
     village = prefix(CASES.c.area_code, 12).label("village")
-    items = conn.execute(_in_scope(select(village, ITEMS.c.level, func.count()).select_from(
+    items = conn.execute(_joined_scope(select(village, ITEMS.c.level, func.count()).select_from(
         ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)).where(
         constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.due_at >= start,
-        ITEMS.c.due_at < min(now, end)), filters, started=False).group_by(
+        ITEMS.c.due_at < min(now, end)), filters).group_by(
         village, ITEMS.c.level)).all()
     late_cases = dict(conn.execute(_in_scope(select(village, func.count()), filters,
                                              started=False).where(

@@ -1,67 +1,23 @@
 """Time-limit compliance (15 天办结率): whether each case met its overall limit, by area.
 
-``deadline_outcome`` is the one place that decides on time, late, open or overdue from a
-case's deadline fields (``deadline``, ``deadline_met_at``, ``ended_at``, ``status``); every
-figure about meeting the limit — this report, the daily update — goes through it.
+Each case is classified by ``engine.deadlines.deadline_outcome``, the one rule the case
+pages, the printed sheet and the daily update use too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from .. import policy
 from ..directory import area_names
-from ..models import AuditEvent, Case, CaseStatus
+from ..deadlines import STATES, DeadlineOutcome, deadline_outcome, last_day
+from ..models import AuditEvent, Case
 from .base import (Chart, Column, Headline, ReportView, Series, Table, child_length, children,
                    label, local_day, share)
 
 CASES, EVENTS = Case.__table__, AuditEvent.__table__
 LATE_LIST_LIMIT = 500
-STATES = ("on_time", "late", "open", "overdue", "closed")
-
-
-@dataclass(frozen=True)
-class DeadlineOutcome:
-    """How a case stands against its overall limit.
-
-    ``state``: ``on_time`` (decided by the deadline), ``late`` (decided after it, or ended
-    after it without a decision), ``open`` (running, the limit not passed), ``overdue``
-    (running past the limit), ``closed`` (ended within the limit without a decision: a case
-    withdrawn or refused before the deciding step), ``none`` (no limit). ``days_taken``
-    counts from the day the limit counts from (not counted itself) to the decision, the end,
-    or today; ``days_late`` the days after the limit's last day.
-    """
-
-    state: str
-    days_taken: int | None
-    days_late: int
-
-
-def last_day(deadline: datetime) -> date:
-    """The last day of a limit: the China date of the last instant before ``deadline``
-    (a deadline at 23:59:59 and one at 24:00 both end on that day)."""
-    return local_day(deadline - timedelta(microseconds=1))
-
-
-def deadline_outcome(deadline: datetime | None, met_at: datetime | None,
-                     ended_at: datetime | None, status: str, now: datetime,
-                     counted_from: date | None = None) -> DeadlineOutcome:
-    """On time, late, open, overdue or closed: the rule every compliance figure uses."""
-    if deadline is None:
-        return DeadlineOutcome("none", None, 0)
-    running = status == CaseStatus.RUNNING.value
-    moment = met_at or (None if running else ended_at) or now
-    taken = (local_day(moment) - counted_from).days if counted_from else None
-    late_days = max((local_day(moment) - last_day(deadline)).days, 0)
-    if met_at is not None:
-        state = "on_time" if met_at <= deadline else "late"
-    elif running:
-        state = "overdue" if now > deadline else "open"
-    else:
-        state = "late" if moment > deadline else "closed"
-    return DeadlineOutcome(state, taken, late_days if state in ("late", "overdue") else 0)
 
 
 COLUMNS = [Column("area", label("区域", "Area"), "text"),

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from .. import policy
 from ..calendar import TIMEZONE
 from ..models import Case, CaseStatus, ItemStatus, WorkItem
+from ..supervision_models import Supervision
 from .base import (Chart, Column, Headline, ReportView, Series, Table, child_length, children,
-                   constant, label, prefix, sums)
-from .compliance import deadline_outcome
+                   constant, in_area_joined, label, prefix, sums)
+from ..deadlines import deadline_outcome
 
-CASES, ITEMS = Case.__table__, WorkItem.__table__
+CASES, ITEMS, SUPERVISIONS = Case.__table__, WorkItem.__table__, Supervision.__table__
 
 COLUMNS = [Column("area", label("区域", "Area"), "text"),
            Column("declared", label("新增申报", "New declarations")),
@@ -23,7 +24,9 @@ COLUMNS = [Column("area", label("区域", "Area"), "text"),
            Column("rejected", label("不予通过", "Not approved")),
            Column("items_done", label("办理事项", "Work items done")),
            Column("items_overdue", label("逾期事项", "Overdue items")),
-           Column("cases_overdue", label("超期在办案件", "Open cases past their limit"))]
+           Column("cases_overdue", label("超期在办案件", "Open cases past their limit")),
+           Column("supervised_new", label("当日新增督办", "Supervisions (督办) opened")),
+           Column("supervised_open", label("督办中", "Supervisions open"))]
 
 
 def daily(conn, actor, filters, now: datetime) -> ReportView:
@@ -42,6 +45,13 @@ def daily(conn, actor, filters, now: datetime) -> ReportView:
     def counted(query) -> dict[str, int]:
         return dict(conn.execute(scoped(query).group_by(part)).all())
 
+    def driven(query) -> dict[str, int]:
+        """Counted for a query driven by items or 督办 (each case read by its key)."""
+        query = query.where(in_area_joined(CASES.c.area_code, filters.area))
+        if filters.process:
+            query = query.where(CASES.c.process_key == filters.process)
+        return dict(conn.execute(query.group_by(part)).all())
+
     declared = counted(select(part, func.count()).where(
         CASES.c.started_at >= start, CASES.c.started_at < end))
     ended: dict[str, dict[str, int]] = {}
@@ -56,31 +66,42 @@ def daily(conn, actor, filters, now: datetime) -> ReportView:
         decided.setdefault(r.part, {}).setdefault(state, 0)
         decided[r.part][state] += 1
     joined = ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)
-    done = counted(select(part, func.count()).select_from(joined).where(
+    done = driven(select(part, func.count()).select_from(joined).where(
         ITEMS.c.completed_at >= start, ITEMS.c.completed_at < end))
-    late_items = counted(select(part, func.count()).select_from(joined).where(
+    late_items = driven(select(part, func.count()).select_from(joined).where(
         constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.due_at < end))
     late_cases = counted(select(part, func.count()).where(
         constant(CASES.c.status, CaseStatus.RUNNING.value), CASES.c.deadline_met_at.is_(None),
         CASES.c.deadline < end))
+    supervised = SUPERVISIONS.join(CASES, CASES.c.id == SUPERVISIONS.c.case_id)
+    opened = driven(select(part, func.count()).select_from(supervised).where(
+        SUPERVISIONS.c.opened_at >= start, SUPERVISIONS.c.opened_at < end))
+    # Open at the end of the day: still open now, or closed after it (two index ranges).
+    still_open = driven(select(part, func.count()).select_from(supervised).where(
+        SUPERVISIONS.c.closed_at.is_(None), SUPERVISIONS.c.opened_at < end))
+    closed_later = driven(select(part, func.count()).select_from(supervised).where(
+        SUPERVISIONS.c.closed_at >= end, SUPERVISIONS.c.opened_at < end))
     parts = children(conn, filters.area)
     rows = [(name, declared.get(code, 0), decided.get(code, {}).get("on_time", 0),
              decided.get(code, {}).get("late", 0),
              ended.get(code, {}).get(CaseStatus.COMPLETED.value, 0),
              ended.get(code, {}).get(CaseStatus.REJECTED.value, 0), done.get(code, 0),
-             late_items.get(code, 0), late_cases.get(code, 0)) for code, name in parts]
+             late_items.get(code, 0), late_cases.get(code, 0), opened.get(code, 0),
+             still_open.get(code, 0) + closed_later.get(code, 0)) for code, name in parts]
     total = sums(rows, 1, (label("合计", "Total"),))
     chart = Chart("bar", [r[0] for r in rows], [
-        Series(COLUMNS[i].title, [r[i] for r in rows]) for i in (1, 2, 3, 7)])
+        Series(COLUMNS[i].title, [r[i] for r in rows]) for i in (1, 2, 3, 7, 9)])
     return ReportView(
         "daily", label(f"每日工作动态（{day.isoformat()}）", f"Daily work update ({day})"),
         filters, now, [Table("areas", label("按区域", "By area"), COLUMNS, rows, total)], chart,
         [Headline(label("新增申报", "New declarations"), total[1]),
          Headline(label("县级审批", "County decisions"), total[2] + total[3],
                   None if not total[2] + total[3] else total[3] == 0),
-         Headline(label("逾期事项", "Overdue items"), total[7], total[7] == 0)],
+         Headline(label("逾期事项", "Overdue items"), total[7], total[7] == 0),
+         Headline(label("督办中", "Supervisions open"), total[10], total[10] == 0)],
         [label(f"统计 {day.isoformat()} 当日（截至 {end.astimezone(TIMEZONE):%H:%M}）的数据；"
-               "审批按时与否按总时限判断。督办（逐级督办）数据待督办功能上线后列入。",
+               "审批按时与否按总时限判断；督办按被督办案件所在区域统计，督办中为当日结束时未办结的督办。",
                f"Figures of {day.isoformat()} up to {end.astimezone(TIMEZONE):%H:%M}; "
-               "decisions are on time or late against the overall limit. Escalations "
-               "(督办) are added once supervision is recorded.")])
+               "decisions are on time or late against the overall limit; 督办 (supervision "
+               "of overdue steps) count in the supervised case's area, open ones as they "
+               "stood at the end of the day.")])

@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from reports_support import cst, identification
+from reports_support import cst, identification, monitored
 
 
 @pytest.fixture
@@ -107,7 +107,10 @@ def test_every_report_page_renders_in_english(client, auth, decided):
                         ("overdue", "Overdue work by level, township and village"),
                         ("compliance", "Time-limit compliance (15 days)"),
                         ("funds", "Projects and connection funds"),
-                        ("daily", "Daily work update")]:
+                        ("daily", "Daily work update"),
+                        ("monitoring", "Monitoring objects"),
+                        ("measures", "Aid measures by kind"),
+                        ("visits", "Visits and condolences")]:
         page = client.get(f"/reports/{name}?{RANGE}")
         assert page.status_code == 200 and title in page.text, name
         assert "Download Excel" in page.text
@@ -124,3 +127,60 @@ def test_the_daily_update_asks_for_one_day(client, auth):
     html = client.get("/reports/daily").text
     assert 'id="from"' not in html and '<label for="to">日期</label>' in html
     assert 'id="from"' in client.get("/reports/trend").text
+
+
+JAN = "area=360799&from=2027-01-01&to=2027-01-16"
+
+
+@pytest.fixture
+def visited(eng, user, clock):
+    people = {name: user(name) for name in ("village11", "county1")}
+    monitored(eng, 1, "360799100001", "脱贫不稳定户", measures="industry")
+    eng.record_visit(people["village11"], 1, dict(
+        visited_on="2027-01-05", visitors="李明", income_change="stable",
+        spending_change="stable", food_clothing=True, education=True, medical=True,
+        housing=True, safe_water=True), now=cst(2027, 1, 5, 18))
+    clock.move_to(cst(2027, 1, 16, 9))
+
+
+def test_the_visits_page_and_its_hand_entered_figures(client, auth, visited):
+    auth.login("county1")
+    html = client.get(f"/reports/visits?{JAN}").text
+    assert "走访慰问情况统计表" in html and "尚未填报" in html
+    assert 'href="/reports/visits/entry?area=360799&amp;from=2027-01-01&amp;to=2027-01-16"' \
+        in html and "手工填报" in html
+    form = client.get(f"/reports/visits/entry?{JAN}")
+    assert form.status_code == 200 and 'name="version" value="0"' in form.text
+    assert 'name="province_party_who"' in form.text and "慰问金（万元）" in form.text
+    fields = {"area": "360799", "from": "2027-01-01", "to": "2027-01-16", "version": "0",
+              "money": "x", "meetings": "2"}
+    refused = client.post("/reports/visits/entry", data=fields)
+    assert refused.status_code == 400 and 'class="error"' in refused.text
+    saved = client.post("/reports/visits/entry", data=dict(fields, money="1.5"))
+    assert saved.status_code == 302
+    assert "第 1 版" in client.get(f"/reports/visits?{JAN}").text
+    # A save over version 0, now that version 1 exists: refused, the newer figures shown.
+    late = client.post("/reports/visits/entry", data=dict(fields, money="9"))
+    assert late.status_code == 409 and 'value="1.5"' in late.text
+    assert 'name="version" value="1"' in late.text
+    workbook = client.get(f"/reports/visits.xlsx?{JAN}")
+    sheet = load_workbook(io.BytesIO(workbook.data))["走访慰问情况统计表"]
+    assert sheet["A12"].value == 1.5 and sheet["E6"].value == "1户4人"
+
+
+def test_a_township_reads_but_does_not_enter_the_county_figures(client, auth, visited, user):
+    user("township1")
+    auth.login("township1")
+    html = client.get("/reports/visits/entry?from=2027-01-01&to=2027-01-16").text
+    assert 'name="version"' in html and " disabled" not in html   # its own area: may enter
+    assert client.get(f"/reports/visits/entry?{JAN}").status_code == 403  # the county's
+    assert client.post("/reports/visits/entry", data={
+        "area": "360799", "from": "2027-01-01", "to": "2027-01-16", "version": "0",
+        "money": "1"}).status_code == 403
+
+
+def test_monitoring_and_measures_pages(client, auth, visited):
+    auth.login("county1")
+    html = client.get("/reports/monitoring?from=2027-01-01&to=2027-01-16").text
+    assert "脱贫不稳定户" in html and "<td>东山镇</td><td class=num>1</td>" in html
+    assert "产业帮扶" in client.get("/reports/measures?from=2027-01-01&to=2027-01-16").text

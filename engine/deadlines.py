@@ -1,0 +1,68 @@
+"""The overall time limit of a case (总时限, the 15 days of identification): whether it was
+met. This is the one rule: the compliance report, the daily update, the case pages and the
+printed sheet all classify a case with ``deadline_outcome``.
+
+A case stands, against its limit (``deadline``, the last instant of the last day):
+
+- ``on_time``: decided (the limit's stop step completed, ``deadline_met_at``; an approval or a
+  refusal at that step) by the deadline;
+- ``late``: decided after it, or ended without a decision after it (cancelled, refused at an
+  earlier step or ended otherwise when the limit had already passed);
+- ``closed``: ended without a decision within the limit (cancelled or refused before the
+  deciding step): neither on time nor late;
+- ``open``: running, the limit not passed; ``overdue``: running past it;
+- ``none``: the case has no limit.
+
+Days late count China days after the limit's last day (a deadline at 24:00 ends the day
+before); days taken count from the day the limit counts from, not counted itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .calendar import TIMEZONE
+
+STATES = ("on_time", "late", "open", "overdue", "closed")
+RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class DeadlineOutcome:
+    """How a case stands against its overall limit: ``state`` (see the module), the days
+    taken up to the decision, the end or now (None without a start day), and the days after
+    the limit's last day (0 unless ``late`` or ``overdue``)."""
+
+    state: str
+    days_taken: int | None
+    days_late: int
+
+
+def local_day(moment: datetime) -> date:
+    """The China date of an instant."""
+    return moment.astimezone(TIMEZONE).date()
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day of a limit: the China date of the last instant before ``deadline``
+    (a deadline at 23:59:59 and one at 24:00 both end on that day)."""
+    return local_day(deadline - timedelta(microseconds=1))
+
+
+def deadline_outcome(deadline: datetime | None, met_at: datetime | None,
+                     ended_at: datetime | None, status: str, now: datetime,
+                     counted_from: date | None = None) -> DeadlineOutcome:
+    """On time, late, open, overdue, closed or none: the rule every deadline figure uses."""
+    if deadline is None:
+        return DeadlineOutcome("none", None, 0)
+    running = status == RUNNING
+    moment = met_at or (None if running else ended_at) or now
+    taken = (local_day(moment) - counted_from).days if counted_from else None
+    late_days = max((local_day(moment) - last_day(deadline)).days, 0)
+    if met_at is not None:
+        state = "on_time" if met_at <= deadline else "late"
+    elif running:
+        state = "overdue" if now > deadline else "open"
+    else:
+        state = "late" if moment > deadline else "closed"
+    return DeadlineOutcome(state, taken, late_days if state in ("late", "overdue") else 0)
