@@ -52,7 +52,7 @@ def index():
         status=args.get("status", "") if args.get("status") in (
             "running", "completed", "rejected", "cancelled") else "",
         overdue=args.get("overdue") == "1", green=args.get("green") == "1",
-        returned=args.get("returned") == "1", found_from=_day("from"), found_to=_day("to"),
+        returned=args.get("returned") == "1", late=args.get("late") == "1", found_from=_day("from"), found_to=_day("to"),
         sort=args.get("sort") if args.get("sort") in ("newest", "oldest", "deadline",
                                                       "discovery") else "newest")
     page = engine().case_list(me, chosen, page_arg())
