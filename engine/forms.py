@@ -76,7 +76,8 @@ def checker(today: date) -> FormatChecker:
 
 
 MESSAGES = {
-    "zh_CN": {"required": "必填", "type": "类型不正确", "enum": "请从选项中选择",
+    "zh_CN": {"required": "必填", "type": "类型不正确", "numberType": "请填写数字",
+              "integerType": "请填写整数", "enum": "请从选项中选择",
               "const": "必须确认", "minimum": "不能小于 {limit}", "maximum": "不能大于 {limit}",
               "minItems": "至少选择 {limit} 项", "minItemsText": "至少填写 {limit} 项",
               "maxItems": "最多选择 {limit} 项",
@@ -86,7 +87,8 @@ MESSAGES = {
               "cn-id-number": "身份证号码无效（应为 18 位，校验位正确）",
               "cn-phone": "电话号码无效：手机号为 1 开头的 11 位数字，固定电话须带区号（如 0371-12345678）",
               "other": "无效"},
-    "en": {"required": "required", "type": "wrong type", "enum": "choose one of the options",
+    "en": {"required": "required", "type": "wrong type", "numberType": "enter a number",
+           "integerType": "enter a whole number", "enum": "choose one of the options",
            "const": "must be confirmed", "minimum": "must be at least {limit}",
            "maximum": "must be at most {limit}", "minItems": "choose at least {limit}",
            "minItemsText": "enter at least {limit}",
@@ -185,6 +187,8 @@ def _message(error, texts: dict, locale: str) -> str:
         return own[kind]
     if kind == "minItems" and "enum" not in (schema.get("items") or {}):
         kind = "minItemsText"
+    elif kind == "type" and error.validator_value in ("number", "integer"):
+        kind = error.validator_value + "Type"
     return texts.get(kind, texts["other"]).format(limit=error.validator_value)
 
 
