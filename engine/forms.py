@@ -80,7 +80,7 @@ MESSAGES = {
               "integerType": "请填写整数", "enum": "请从选项中选择",
               "const": "必须确认", "minimum": "不能小于 {limit}", "maximum": "不能大于 {limit}",
               "minItems": "至少选择 {limit} 项", "minItemsText": "至少填写 {limit} 项",
-              "maxItems": "最多选择 {limit} 项",
+              "maxItems": "最多选择 {limit} 项", "maxItemsText": "最多填写 {limit} 项",
               "uniqueItems": "不能重复", "minLength": "至少 {limit} 个字符",
               "maxLength": "最多 {limit} 个字符", "additionalProperties": "不允许的字段",
               "date": "日期格式应为 YYYY-MM-DD", "date-not-future": "日期不能晚于今天",
@@ -91,7 +91,7 @@ MESSAGES = {
            "integerType": "enter a whole number", "enum": "choose one of the options",
            "const": "must be confirmed", "minimum": "must be at least {limit}",
            "maximum": "must be at most {limit}", "minItems": "choose at least {limit}",
-           "minItemsText": "enter at least {limit}",
+           "minItemsText": "enter at least {limit}", "maxItemsText": "enter at most {limit}",
            "maxItems": "choose at most {limit}", "uniqueItems": "must not repeat",
            "minLength": "at least {limit} characters", "maxLength": "at most {limit} characters",
            "additionalProperties": "field not allowed", "date": "date must be YYYY-MM-DD",
@@ -142,7 +142,8 @@ def _oversized(schema: dict, data, path: str = "") -> dict[str, tuple[str, int]]
                 found.update(_oversized(sub, value, f"{path}.{name}" if path else name))
     elif isinstance(data, list):
         if isinstance(schema.get("maxItems"), int) and len(data) > schema["maxItems"]:
-            return {path or "_": ("maxItems", schema["maxItems"])}
+            typed = "enum" not in (schema.get("items") or {})
+            return {path or "_": ("maxItemsText" if typed else "maxItems", schema["maxItems"])}
         if isinstance(schema.get("items"), dict):
             for index, value in enumerate(data):
                 found.update(_oversized(schema["items"], value, f"{path}.{index}"))
@@ -185,8 +186,8 @@ def _message(error, texts: dict, locale: str) -> str:
     own = schema.get("x-messages-en" if locale == "en" else "x-messages") or {}
     if isinstance(own.get(kind), str):
         return own[kind]
-    if kind == "minItems" and "enum" not in (schema.get("items") or {}):
-        kind = "minItemsText"
+    if kind in ("minItems", "maxItems") and "enum" not in (schema.get("items") or {}):
+        kind += "Text"
     elif kind == "type" and error.validator_value in ("number", "integer"):
         kind = error.validator_value + "Type"
     return texts.get(kind, texts["other"]).format(limit=error.validator_value)

@@ -132,3 +132,12 @@ def test_max_length_and_typed_list_messages_on_the_server():
     assert errors["checkers.0"] == "最多 20 个字符"
     declaration = _form("identification/declaration.json")
     assert form_errors(declaration, {"risk_types": []}, TODAY)["risk_types"] == "至少选择 1 项"
+
+
+def test_typed_lists_are_filled_in_choices_are_chosen():
+    form = _form("identification/home_check.json")
+    names = [f"核查员{i}" for i in range(11)]
+    assert form_errors(form, {"checkers": names}, TODAY)["checkers"] == "最多填写 10 项"
+    declaration = _form("identification/declaration.json")
+    many = ["01", "03", "04", "05", "06", "07"]
+    assert form_errors(declaration, {"risk_types": many}, TODAY)["risk_types"] == "最多选择 5 项"
