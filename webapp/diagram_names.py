@@ -34,7 +34,7 @@ NAMES_EN = {
     "入户核实": "Home check", "确定研判年度": "Set the assessment year",
     "查询监测标准": "Look up the lines", "确定监测标准": "Pick the lines",
     "研判类型与类别": "Assess type and categories",
-    "形成研判建议": "Recommendation",
+    "形成研判建议": "Suggest type",
     "村级民主评议": "Village democratic review", "评议结果": "Review result",
     "村级评议不予通过": "Not approved by the village review", "村内公示": "Village publicity",
     "计算公示期满时间": "Publicity end date",
