@@ -1,15 +1,15 @@
 """The case list (案件查询): search and filter the cases of the actor's area, sorted and paged.
 
 The starting page for county staff and auditors: by name, ID-number digits or case number;
-by village, open step, status, overdue, green channel, returned at least once, and the
-discovery date's range.
+by village, open step, status, overdue, green channel, returned at least once, entered
+late (迟报: the declaration gave a reason for late entry), and the discovery date's range.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from . import policy, views
 from .errors import Forbidden, InvalidData
@@ -37,6 +37,7 @@ class CaseFilter:
     overdue: bool = False
     green: bool = False
     returned: bool = False
+    late: bool = False
     found_from: date | None = None
     found_to: date | None = None
     sort: str = "newest"
@@ -49,6 +50,23 @@ class CasePage:
     cases: list[views.CaseBrief]
     page: int
     has_next: bool
+    # case id → the reason for late entry (迟报原因) given at the declaration, for the cases
+    # of the page that have one.
+    late_reasons: dict[int, str] = field(default_factory=dict)
+
+
+def _late_reason():
+    """The 迟报原因 of a case's declaration, as text ('' or NULL when none was given)."""
+    return EVENTS.c.data[("data", "late_reason")].as_string()
+
+
+def late_reasons(conn, case_ids: list[int]) -> dict[int, str]:
+    """Case id → the reason for late entry its declaration gave, for those that gave one."""
+    if not case_ids:
+        return {}
+    rows = conn.execute(select(EVENTS.c.case_id, _late_reason()).where(
+        EVENTS.c.case_id.in_(case_ids), EVENTS.c.event == "case_started"))
+    return {case_id: reason.strip() for case_id, reason in rows if reason and reason.strip()}
 
 
 def _where(actor, f: CaseFilter, now: datetime) -> list:
@@ -81,6 +99,10 @@ def _where(actor, f: CaseFilter, now: datetime) -> list:
     if f.returned:
         where.append(exists().where(EVENTS.c.case_id == CASES.c.id,
                                     EVENTS.c.event == "returned"))
+    if f.late:
+        where.append(exists().where(EVENTS.c.case_id == CASES.c.id,
+                                    EVENTS.c.event == "case_started",
+                                    func.coalesce(func.trim(_late_reason()), "") != ""))
     if f.found_from:
         where.append(CASES.c.deadline_from >= f.found_from)
     if f.found_to:
@@ -110,5 +132,6 @@ class CaseListVerbs:
             rows = tx.conn.execute(
                 select(*CASE_COLUMNS).select_from(CASE_JOIN).where(*_where(actor, f, now))
                 .order_by(*SORTS[f.sort]).limit(size + 1).offset((page - 1) * size)).all()
-            found = [views.brief(case_row(r), now) for r in rows]
-            return CasePage(found[:size], page, len(found) > size)
+            found = [views.brief(case_row(r), now) for r in rows][:size]
+            return CasePage(found, page, len(rows) > size,
+                            late_reasons(tx.conn, [c.id for c in found]))

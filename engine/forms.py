@@ -2,11 +2,14 @@
 
 A form file holds ``title``, ``instructions``, ``schema`` (JSON Schema 2020-12) and ``ui``
 (field order, widgets, labels). Validation reports one message per field, in Chinese or
-English, and knows the formats ``date``, ``date-not-future`` and ``cn-id-number``.
+English, and knows the formats ``date``, ``date-not-future``, ``cn-id-number`` and
+``cn-phone``. A property may carry its own messages per failed keyword in ``x-messages`` (and
+``x-messages-en``), e.g. ``{"minItems": "入户核实至少需要 2 人"}``.
 """
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -41,6 +44,16 @@ def mask_id_number(value: str | None) -> str:
     return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else "****"
 
 
+# A mainland mobile number, or a landline with its area code (0371-12345678, 01012345678),
+# optionally with an extension after a hyphen.
+PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?")
+
+
+def is_phone(value) -> bool:
+    """Whether ``value`` is a mainland mobile number or a landline with its area code."""
+    return not isinstance(value, str) or PHONE.fullmatch(value) is not None
+
+
 def _is_date(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -58,25 +71,34 @@ def checker(today: date) -> FormatChecker:
     check.checks("date-not-future")(
         lambda v: not isinstance(v, str) or (_is_date(v) and date.fromisoformat(v) <= today))
     check.checks("cn-id-number")(lambda v: not isinstance(v, str) or id_number_problem(v) is None)
+    check.checks("cn-phone")(is_phone)
     return check
 
 
 MESSAGES = {
-    "zh_CN": {"required": "必填", "type": "类型不正确", "enum": "请从选项中选择",
+    "zh_CN": {"required": "必填", "type": "类型不正确", "numberType": "请填写数字",
+              "integerType": "请填写整数", "enum": "请从选项中选择",
               "const": "必须确认", "minimum": "不能小于 {limit}", "maximum": "不能大于 {limit}",
-              "minItems": "至少选择 {limit} 项", "maxItems": "最多选择 {limit} 项",
+              "minItems": "至少选择 {limit} 项", "minItemsText": "至少填写 {limit} 项",
+              "maxItems": "最多选择 {limit} 项", "maxItemsText": "最多填写 {limit} 项",
               "uniqueItems": "不能重复", "minLength": "至少 {limit} 个字符",
               "maxLength": "最多 {limit} 个字符", "additionalProperties": "不允许的字段",
               "date": "日期格式应为 YYYY-MM-DD", "date-not-future": "日期不能晚于今天",
-              "cn-id-number": "身份证号码无效(18位,校验位正确)", "other": "无效"},
-    "en": {"required": "required", "type": "wrong type", "enum": "choose one of the options",
+              "cn-id-number": "身份证号码无效（应为 18 位，校验位正确）",
+              "cn-phone": "电话号码无效：手机号为 1 开头的 11 位数字，固定电话须带区号（如 0371-12345678）",
+              "other": "无效"},
+    "en": {"required": "required", "type": "wrong type", "numberType": "enter a number",
+           "integerType": "enter a whole number", "enum": "choose one of the options",
            "const": "must be confirmed", "minimum": "must be at least {limit}",
            "maximum": "must be at most {limit}", "minItems": "choose at least {limit}",
+           "minItemsText": "enter at least {limit}", "maxItemsText": "enter at most {limit}",
            "maxItems": "choose at most {limit}", "uniqueItems": "must not repeat",
            "minLength": "at least {limit} characters", "maxLength": "at most {limit} characters",
            "additionalProperties": "field not allowed", "date": "date must be YYYY-MM-DD",
            "date-not-future": "date cannot be in the future",
            "cn-id-number": "invalid ID number (18 characters with a valid check digit)",
+           "cn-phone": "invalid phone number: a mobile number is 11 digits starting with 1, "
+                       "a landline needs its area code (e.g. 0371-12345678)",
            "other": "invalid"},
 }
 
@@ -120,7 +142,8 @@ def _oversized(schema: dict, data, path: str = "") -> dict[str, tuple[str, int]]
                 found.update(_oversized(sub, value, f"{path}.{name}" if path else name))
     elif isinstance(data, list):
         if isinstance(schema.get("maxItems"), int) and len(data) > schema["maxItems"]:
-            return {path or "_": ("maxItems", schema["maxItems"])}
+            typed = "enum" not in (schema.get("items") or {})
+            return {path or "_": ("maxItemsText" if typed else "maxItems", schema["maxItems"])}
         if isinstance(schema.get("items"), dict):
             for index, value in enumerate(data):
                 found.update(_oversized(schema["items"], value, f"{path}.{index}"))
@@ -155,6 +178,21 @@ def _field(error) -> str:
     return ".".join(str(p) for p in path) or "_"
 
 
+def _message(error, texts: dict, locale: str) -> str:
+    """The message for one validation error: the property's own (``x-messages``), else the
+    standard one for its keyword (lists of typed entries are "filled in", not "chosen")."""
+    kind = error.validator if error.validator != "format" else error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    own = schema.get("x-messages-en" if locale == "en" else "x-messages") or {}
+    if isinstance(own.get(kind), str):
+        return own[kind]
+    if kind in ("minItems", "maxItems") and "enum" not in (schema.get("items") or {}):
+        kind += "Text"
+    elif kind == "type" and error.validator_value in ("number", "integer"):
+        kind = error.validator_value + "Type"
+    return texts.get(kind, texts["other"]).format(limit=error.validator_value)
+
+
 def errors_of(form: dict, data: dict, today: date, locale: str = "zh_CN") -> dict[str, str]:
     """Field path → message for everything wrong with ``data``; empty when valid."""
     texts = MESSAGES.get(locale, MESSAGES["zh_CN"])
@@ -164,9 +202,7 @@ def errors_of(form: dict, data: dict, today: date, locale: str = "zh_CN") -> dic
     validator = Draft202012Validator(form["schema"], format_checker=checker(today))
     found: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        kind = error.validator if error.validator != "format" else error.validator_value
-        limit = error.validator_value
-        found.setdefault(_field(error), texts.get(kind, texts["other"]).format(limit=limit))
+        found.setdefault(_field(error), _message(error, texts, locale))
     return found
 
 

@@ -28,6 +28,13 @@ class Field:
     options: list[tuple[str, str]] = field(default_factory=list)
     raw: object = ""
     error: str = ""
+    # The longest input the schema allows (the maxlength of a text input or textarea).
+    max_length: int | None = None
+
+    @property
+    def id(self) -> str:
+        """The id of the input (of a group's first choice) that labels and links point to."""
+        return "f-" + self.name
 
     def selected(self, value: str) -> bool:
         """Whether an option is chosen in the current input."""
@@ -108,7 +115,31 @@ def _widget(form: dict, name: str) -> str:
         return "date"
     if hint == "textarea":
         return "textarea"
+    if hint == "tel" or prop.get("format") == "cn-phone":
+        return "tel"
     return "text"
+
+
+def _required(prop: dict, widget: str, listed: bool) -> bool:
+    """Whether the user must fill in the field: a checkbox only when it must be ticked
+    (``const: true``), since unticked is an answer; a list when it needs an entry."""
+    if widget == "checkbox":
+        return prop.get("const") is True
+    if widget in ("checkboxes", "lines"):
+        return listed and prop.get("minItems", 0) >= 1
+    return listed
+
+
+def _max_length(prop: dict, widget: str) -> int | None:
+    """The input's maxlength: the schema's ``maxLength``; for one-entry-per-line lists, the
+    entries' length times their number (with the line breaks)."""
+    if widget in ("text", "textarea", "tel"):
+        return prop.get("maxLength")
+    if widget == "lines":
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+        if items.get("maxLength") and prop.get("maxItems"):
+            return (items["maxLength"] + 2) * prop["maxItems"]
+    return None
 
 
 def fields(form: dict, locale: str, raw: dict | None = None, errors: dict | None = None,
@@ -131,8 +162,10 @@ def fields(form: dict, locale: str, raw: dict | None = None, errors: dict | None
         value = raw.get(name, "" if default is None else default)
         if isinstance(value, bool):
             value = "on" if value else ""
-        result.append(Field(name, label(form, name, locale), _widget(form, name),
-                            name in required, description, options, value, message))
+        widget = _widget(form, name)
+        result.append(Field(name, label(form, name, locale), widget,
+                            _required(prop, widget, name in required), description, options,
+                            value, message, _max_length(prop, widget)))
     return result
 
 

@@ -58,3 +58,15 @@ def test_area_and_paging(eng, identification, three):
         eng.case_list(identification["village12"], CaseFilter(village="360799100001"))
     with pytest.raises(InvalidData):
         eng.case_list(identification["county1"], CaseFilter(sort="name"))
+
+
+def test_late_entries_filter_and_reasons(eng, identification, three):
+    """迟报: only the case whose declaration gave a reason for late entry, with its reason."""
+    first, second, third = three
+    county = identification["county1"]
+    assert ids(eng, county, late=True) == [third]
+    assert ids(eng, county, late=True, green=True) == []
+    found = eng.case_list(county, CaseFilter(), now=cst(2026, 11, 20))
+    assert found.late_reasons == {third: "外出务工返乡后申报"}
+    assert eng.case_list(identification["village12"], CaseFilter(late=True),
+                         now=cst(2026, 11, 20)).cases == []

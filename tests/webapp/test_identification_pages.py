@@ -174,3 +174,23 @@ def test_returned_item_says_who_when_and_why(client, auth, eng, user, declaratio
     page = client.get(f"/tasks/{again.id}").data.decode()
     assert "于 2025-03-10 11:00 将案件退回本环节修改。" in page
     assert "理由：核查表缺少第二名核查人签字" in page
+
+
+def test_case_list_marks_and_filters_late_entries(client, auth, eng, user, publicised,
+                                                  declaration):
+    """迟报: the reason given at the declaration shows in the list and on the case page."""
+    late = eng.start("monitoring_identification", user("village11"), dict(
+        declaration, household_id=2, discovery_date="2025-03-01",
+        late_reason="农户外出务工，返乡后才申报"), now=at(10, 8)).case
+    auth.login("county1")
+    page = client.get("/cases").data.decode()
+    row = page.split(f'href="/cases/{late.id}"')[1].split("</tr>")[0]
+    assert '<span class="tag late">迟报</span>' in row and "农户外出务工，返乡后才申报" in row
+    other = page.split(f'href="/cases/{publicised.case_id}"')[1].split("</tr>")[0]
+    assert "迟报" not in other
+    only = client.get("/cases?late=1").data.decode()
+    assert f'href="/cases/{late.id}"' in only
+    assert f'href="/cases/{publicised.case_id}"' not in only
+    assert 'name="late" value="1" checked' in only
+    case_page = client.get(f"/cases/{late.id}").data.decode()
+    assert "<dt>迟报原因</dt>" in case_page and "农户外出务工，返乡后才申报" in case_page

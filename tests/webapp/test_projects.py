@@ -57,7 +57,11 @@ def test_a_bad_proposal_is_refused_field_by_field_and_nothing_is_written(
     assert response.status_code == 400
     for field in ("name", "budget_central", "year"):
         assert f'id="field-{field}"' in response.text
-    assert response.text.count('role="alert"') >= 3
+    # one alert, the error summary, linking each wrong field; the fields marked invalid
+    assert response.text.count('role="alert"') == 1
+    for field in ("name", "budget_central", "year"):
+        assert f'<li><a href="#f-{field}">' in response.text
+    assert response.text.count('aria-invalid="true"') >= 3
     assert count(intake, Project) == 0
 
 

@@ -45,8 +45,8 @@ def test_engine_errors_shown_at_the_fields_and_nothing_saved(client, auth, start
     assert response.status_code == 400
     page = response.data.decode()
     # The engine's messages, in the user's language, beside the fields; the input kept.
-    assert 'id="field-income_per_head"' in page and "类型不正确" in page
-    assert "至少选择 2 项" in page
+    assert 'id="field-income_per_head"' in page and "请填写数字" in page
+    assert "入户核实至少需要 2 人" in page and "至少选择" not in page  # names are typed
     assert 'value="abc"' in page and ">张三</textarea>" in page
     view = case_of(case.id)
     assert view.case.version == 1
@@ -58,7 +58,7 @@ def test_english_user_gets_english_messages(client, auth, start, declaration):
     auth.login("village11")
     client.post("/language", data={"locale": "en"})
     response = client.post(f"/tasks/{item.id}", data=dict(HOME_CHECK, income_per_head="abc"))
-    assert response.status_code == 400 and "wrong type" in response.data.decode()
+    assert response.status_code == 400 and "enter a number" in response.data.decode()
 
 
 def test_complete_then_decision_buttons(client, auth, start, declaration, open_items):

@@ -52,12 +52,21 @@ def index():
         status=args.get("status", "") if args.get("status") in (
             "running", "completed", "rejected", "cancelled") else "",
         overdue=args.get("overdue") == "1", green=args.get("green") == "1",
-        returned=args.get("returned") == "1", found_from=_day("from"), found_to=_day("to"),
+        returned=args.get("returned") == "1", late=args.get("late") == "1",
+        found_from=_day("from"), found_to=_day("to"),
         sort=args.get("sort") if args.get("sort") in ("newest", "oldest", "deadline",
                                                       "discovery") else "newest")
     page = engine().case_list(me, chosen, page_arg())
     names = dict(villages)
     labels = {p.name: p for p, _key in engine().procedures_for("household")}
+    procedures = {key: p for p, key in engine().procedures_for("household")}
+    locale = locale_name()
+
+    def outcome(case) -> str:
+        """A decided case's outcome in words (纳入监测对象, 不予通过 …)."""
+        found = procedures.get(case.process_key)
+        return found.outcome_label(case.outcome, locale) if found else case.outcome
+
     return render_template("cases/index.html", page=page, chosen=chosen, villages=villages,
-                           steps=_steps(), names=names, locale=locale_name(),
-                           labels=labels, args=args)
+                           steps=_steps(), names=names, locale=locale,
+                           labels=labels, outcome=outcome, args=args)

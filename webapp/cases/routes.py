@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from engine.errors import Conflict, InvalidData
 
-from .. import display, handlers
+from .. import diagram_names, display, handlers
 from ..i18n import locale_name
 from ..transaction import engine
 from . import bp
@@ -59,8 +59,11 @@ def cancel(case_id: int):
 @bp.route("/cases/<int:case_id>/diagram.json")
 @login_required
 def diagram(case_id: int):
-    """The BPMN XML and which steps are done, current or overdue, for the diagram script."""
-    return jsonify(asdict(engine().diagram(case_id, handlers.me())))
+    """The BPMN XML and which steps are done, current or overdue, for the diagram script;
+    lane and step names in the user's language."""
+    found = asdict(engine().diagram(case_id, handlers.me()))
+    found["xml"] = diagram_names.localize(found["xml"], locale_name())
+    return jsonify(found)
 
 
 @bp.route("/attachments/<int:attachment_id>")
