@@ -37,6 +37,7 @@ TEXTS = {
         "urge": "【催办】{by}催办{case_title}：{step}。{note}",
         "returned": "【退回】{case_title}：{step}被{by}退回。{reason}",
         "assigned": "【转办】{by}将{case_title}：{step}转给您办理。",
+        "taken_over": "【接管】{by}接管了{case_title}：{step}。原因：{reason}",
         "due_tomorrow": "【提醒】{case_title}：{step}明天到期。",
     },
     "en": {
@@ -44,6 +45,7 @@ TEXTS = {
         "urge": "[Urged] {by} urges {case_title}: {step}. {note}",
         "returned": "[Returned] {case_title}: {step} was returned by {by}. {reason}",
         "assigned": "[Assigned] {by} handed {case_title}: {step} to you.",
+        "taken_over": "[Taken over] {by} took over {case_title}: {step}. Reason: {reason}",
         "due_tomorrow": "[Reminder] {case_title}: {step} is due tomorrow.",
     },
 }

@@ -9,7 +9,7 @@ from ..helpers import area_name
 LEVEL_WORDS = {"village": _l("Village"), "township": _l("Township"), "county": _l("County")}
 KIND_LABELS = {"supervision": _l("Supervision (督办)"), "urge": _l("Urged (催办)"),
                "returned": _l("Returned to you"), "assigned": _l("Assigned to you"),
-               "due_tomorrow": _l("Due tomorrow")}
+               "taken_over": _l("Taken over (接管)"), "due_tomorrow": _l("Due tomorrow")}
 OUTCOME_LABELS = {"done": _l("step completed"), "cancelled": _l("step withdrawn")}
 
 
@@ -32,4 +32,7 @@ def notification_text(note) -> str:
     if note.kind == "assigned":
         return _("%(by)s handed %(case)s: %(step)s to you.", by=data.get("by", ""), case=case,
                  step=step)
+    if note.kind == "taken_over":
+        return _("%(by)s took over %(case)s: %(step)s. Reason: %(reason)s", by=data.get("by", ""),
+                 case=case, step=step, reason=data.get("reason", ""))
     return _("%(case)s: %(step)s is due tomorrow.", case=case, step=step)

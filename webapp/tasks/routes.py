@@ -15,7 +15,7 @@ from ..helpers import stale_message
 from ..i18n import locale_name
 from ..inbox.forms import ActionForm
 from . import bp
-from .forms import KIND_LABELS, AttachmentForm, ReassignForm
+from .forms import KIND_LABELS, AttachmentForm, ReassignForm, TakeOverForm
 
 
 def _reassign_form(view: TaskView, form: ReassignForm | None = None) -> ReassignForm | None:
@@ -24,6 +24,16 @@ def _reassign_form(view: TaskView, form: ReassignForm | None = None) -> Reassign
     form = form or ReassignForm(formdata=None)
     form.to_user.choices = [SelectChoice(u.id, u.name) for u in handlers.colleagues(view.item)]
     return form if form.to_user.choices else None
+
+
+def _take_over_form(view: TaskView) -> TakeOverForm | None:
+    if not view.can_take_over:
+        return None
+    form = TakeOverForm(formdata=None, holder=str(view.item.assignee_id))
+    choices = [SelectChoice(u.id, u.name) for u in handlers.colleagues(view.item)
+               if u.id != view.item.assignee_id] if handlers.me().has_role("admin") else []
+    form.to_user.choices = [SelectChoice(0, _("Me, or back to the group"))] + choices
+    return form
 
 
 def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
@@ -43,7 +53,7 @@ def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
         comment=comment, action=ActionForm(), upload=upload or AttachmentForm(),
         kinds=KIND_LABELS, reassign=_reassign_form(view, reassign),
         periods=handlers.periods(view.case.id), sheet=_sheet(view),
-        confirming=confirming), status
+        confirming=confirming, take_over=_take_over_form(view)), status
 
 
 def _sheet(view: TaskView) -> list[dict]:
@@ -131,6 +141,27 @@ def reassign(item_id: int):
         return redirect(url_for("tasks.show", item_id=item_id))
     flash(_("Task handed over to %(name)s.", name=item.assignee), "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.route("/<int:item_id>/take-over", methods=["POST"])
+@login_required
+def take_over(item_id: int):
+    """接管: take a claimed item from its holder, with a reason (admin or lead)."""
+    form = TakeOverForm()
+    if not (form.holder.data or "").isdigit() or len(form.holder.data) > 9:
+        abort(400)
+    if not form.validate_on_submit():
+        flash(_("Give a reason (at most 500 characters) to take the task over."), "error")
+        return redirect(url_for("tasks.show", item_id=item_id) + "#take-over")
+    try:
+        item = handlers.take_over(item_id, form.reason.data.strip(), form.to_user.data or None,
+                                  int(form.holder.data))
+    except Conflict:
+        flash(stale_message(), "error")
+        return redirect(url_for("tasks.show", item_id=item_id))
+    flash(_("Task taken over; it is now with %(name)s.", name=item.assignee or _("the group")),
+          "success")
+    return redirect(url_for("tasks.show", item_id=item_id))
 
 
 @bp.route("/<int:item_id>/attachments", methods=["POST"])
