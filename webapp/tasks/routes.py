@@ -38,8 +38,10 @@ def _take_over_form(view: TaskView) -> TakeOverForm | None:
 
 def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
             comment: str = "", status: int = 200, upload: AttachmentForm | None = None,
-            reassign: ReassignForm | None = None, confirming: bool = False):
-    """The task page: what the engine's TaskView says, with the user's input and errors."""
+            reassign: ReassignForm | None = None, confirming: bool = False,
+            version: int | None = None):
+    """The task page: what the engine's TaskView says, with the user's input and errors.
+    ``version``: the case version the typed input is based on (kept across an upload)."""
     locale, form = locale_name(), view.form
     fields = schema_forms.fields(form, locale, raw or {}, errors) if form else []
     return render_template(
@@ -53,7 +55,30 @@ def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
         comment=comment, action=ActionForm(), upload=upload or AttachmentForm(),
         kinds=KIND_LABELS, reassign=_reassign_form(view, reassign),
         periods=handlers.periods(view.case.id), sheet=_sheet(view),
-        confirming=confirming, take_over=_take_over_form(view)), status
+        confirming=confirming, take_over=_take_over_form(view),
+        version=version if version is not None else view.case.version,
+        kept=_kept(fields, comment) if not view.can_act else []), status
+
+
+def _kept(fields: list, comment: str) -> list[tuple[str, str]]:
+    """What the user typed, as label and text, when the form can no longer take it."""
+    shown = []
+    for f in fields:
+        if not f.raw or f.widget == "decision":
+            continue
+        values = f.raw if isinstance(f.raw, list) else [f.raw]
+        words = dict(f.options)
+        text = "、".join(words.get(v, v) for v in values if v)
+        if f.widget == "checkbox":
+            text = _("Yes")
+        shown.append((f.label, text))
+    if comment:
+        shown.append((_("Comment"), comment))
+    return shown
+
+
+def _version(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def _sheet(view: TaskView) -> list[dict]:
@@ -90,10 +115,20 @@ def complete(item_id: int):
         flash(_("Please correct the marked fields."), "error")
         return _render(view, raw, err.errors or {"_": str(err)}, comment, 400)
     except Conflict:
+        # Someone else acted first: the page comes back with what was typed, on the new
+        # version if the step is still open, else shown as text to copy (nothing is lost).
         flash(stale_message(), "error")
         return _render(handlers.task(item_id), raw, None, comment, 409)
-    except (Forbidden, NotFound):
-        raise  # their own pages
+    except Forbidden:
+        fresh = handlers.task(item_id)  # its own page if the user may not even read it
+        if fresh.item.assignee_id in (None, handlers.me().id) or not (
+                any(raw.values()) or comment):
+            raise
+        flash(_("%(name)s has claimed this step in the meantime; what you typed is shown "
+                "below and was not saved.", name=fresh.item.assignee), "error")
+        return _render(fresh, raw, None, comment, 409)
+    except NotFound:
+        raise  # its own page
     except DixianError as err:  # e.g. a script of the step failed
         flash(_("The step could not be completed: %(reason)s", reason=str(err)), "error")
         return _render(view, raw, None, comment, 422)
@@ -167,11 +202,16 @@ def take_over(item_id: int):
 @bp.route("/<int:item_id>/attachments", methods=["POST"])
 @login_required
 def upload(item_id: int):
-    """Attach a PDF, JPEG or PNG file to the item's case."""
+    """Attach a PDF, JPEG or PNG file to the item's case. The upload button belongs to the
+    step's form, so the fields typed so far come along and the page comes back with them
+    (and with the case version they were based on), without JavaScript."""
     view = handlers.task(item_id)
     form = AttachmentForm()
+    raw = schema_forms.read(view.form, request.form)[1] if view.form else {}
+    comment = request.form.get("comment", "").strip()
+    version = _version(request.form.get("case_version", ""))
     if not form.validate_on_submit():
-        return _render(view, status=400, upload=form)
+        return _render(view, raw, None, comment, 400, upload=form, version=version)
     file = form.file.data
     try:
         handlers.attach(view.case.id, view.item.id, file.filename or "", file.mimetype or "",
@@ -182,6 +222,9 @@ def upload(item_id: int):
                    "too large": _("The file is too large."),
                    "empty": _("The file is empty.")}.get(problem, str(err))
         form.file.errors = [message]
-        return _render(view, status=400, upload=form)
+        return _render(view, raw, None, comment, 400, upload=form, version=version)
     flash(_("File attached."), "success")
-    return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")
+    if not any(raw.values()) and not comment:
+        return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")
+    return _render(handlers.task(item_id), raw, None, comment, upload=AttachmentForm(
+        formdata=None), version=version)
