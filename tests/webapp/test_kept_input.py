@@ -66,11 +66,11 @@ def test_a_refused_upload_keeps_the_typed_fields_and_their_version(client, auth,
     assert missing.status_code == 400 and 'value="5123"' in missing.data.decode()
 
 
-def test_an_upload_without_typed_input_goes_back_to_the_page(client, auth, start):
+def test_an_upload_without_the_step_form_goes_back_to_the_page(client, auth, start):
     item = start().items[0]
     auth.login("village11")
     response = client.post(f"/tasks/{item.id}/attachments", data={
-        "kind": "minutes", "file": (io.BytesIO(PDF), "a.pdf"), "case_version": "1"},
+        "kind": "minutes", "file": (io.BytesIO(PDF), "a.pdf")},
         content_type="multipart/form-data")
     assert response.status_code == 302 and response.location.endswith("#attachments")
 

@@ -224,7 +224,7 @@ def upload(item_id: int):
         form.file.errors = [message]
         return _render(view, raw, None, comment, 400, upload=form, version=version)
     flash(_("File attached."), "success")
-    if not any(raw.values()) and not comment:
+    if "case_version" not in request.form:  # the upload form of its own (no step form)
         return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")
     return _render(handlers.task(item_id), raw, None, comment, upload=AttachmentForm(
         formdata=None), version=version)
