@@ -10,6 +10,7 @@ from engine import TaskView, form_errors, local_today
 from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
 from .. import display, handlers, schema_forms
+from ..engine_words import message as engine_message
 from ..auth.routes import safe_next
 from ..helpers import stale_message
 from ..i18n import locale_name
@@ -113,7 +114,7 @@ def complete(item_id: int):
         handlers.complete(item_id, data, int(version), comment)
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
-        return _render(view, raw, err.errors or {"_": str(err)}, comment, 400)
+        return _render(view, raw, err.errors or {"_": engine_message(err)}, comment, 400)
     except Conflict:
         # Someone else acted first: the page comes back with what was typed, on the new
         # version if the step is still open, else shown as text to copy (nothing is lost).
@@ -130,7 +131,8 @@ def complete(item_id: int):
     except NotFound:
         raise  # its own page
     except DixianError as err:  # e.g. a script of the step failed
-        flash(_("The step could not be completed: %(reason)s", reason=str(err)), "error")
+        flash(_("The step could not be completed: %(reason)s", reason=engine_message(err)),
+              "error")
         return _render(view, raw, None, comment, 422)
     title = display.step_title(view.item, {view.item.form: view.form} if view.form else {})
     flash(_("“%(title)s” completed.", title=title), "success")
@@ -220,7 +222,7 @@ def upload(item_id: int):
         problem = next(iter(err.errors.values()), "")
         message = {"type": _("Only PDF, JPEG and PNG files are accepted."),
                    "too large": _("The file is too large."),
-                   "empty": _("The file is empty.")}.get(problem, str(err))
+                   "empty": _("The file is empty.")}.get(problem, engine_message(err))
         form.file.errors = [message]
         return _render(view, raw, None, comment, 400, upload=form, version=version)
     flash(_("File attached."), "success")
