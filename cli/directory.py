@@ -57,7 +57,7 @@ def user():
 @click.option("--level", required=True, type=LEVELS)
 @click.option("--area", "area_code", required=True)
 @click.option("--role", "roles", multiple=True, default=["staff"],
-              type=click.Choice(["staff", "admin", "auditor"]), show_default=True)
+              type=click.Choice(["staff", "admin", "auditor", "lead"]), show_default=True)
 @click.option("--display-name", default="")
 @click.option("--password-stdin", is_flag=True, required=True,
               help="read the password from standard input")

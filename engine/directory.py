@@ -19,7 +19,7 @@ from .errors import Conflict, InvalidData, NotFound
 from .models import Area, Level, User
 from .sql import Prepared
 
-ROLES = {"staff", "admin", "auditor"}
+ROLES = {"staff", "admin", "auditor", "lead"}
 USERS, AREAS = User.__table__, Area.__table__
 
 

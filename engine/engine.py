@@ -45,6 +45,7 @@ from .runner import Runner
 from .scripts import ScriptLimits
 from .settings import Settings
 from .supervision_verbs import SupervisionVerbs
+from .take_over import TakeOverVerbs
 from .timers import TimerVerbs
 from .worker_verbs import WorkerVerbs
 
@@ -53,7 +54,7 @@ class Engine(CaseVerbs, TimerVerbs, ReadVerbs, AdminVerbs, DefinitionVerbs, Migr
              ProjectVerbs, LoginVerbs, SupervisionVerbs, MessagingVerbs, WorkerVerbs,
              CheckpointVerbs, PrintVerbs, PrintJobVerbs, AuditReadVerbs,
              RegisterVerbs, PeriodVerbs, CaseListVerbs,
-             ClueVerbs, FieldVerbs, ReportVerbs, EliminationVerbs):
+             ClueVerbs, FieldVerbs, ReportVerbs, EliminationVerbs, TakeOverVerbs):
     """Definitions, cases, timers, trail and accounts behind one set of verbs."""
 
     def __init__(self, settings: Settings, database: Database, registry: Registry,

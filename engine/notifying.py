@@ -18,7 +18,8 @@ from .supervision_models import Delivery, Notification
 
 USERS = User.__table__
 NOTIFICATIONS, DELIVERIES = Notification.__table__, Delivery.__table__
-KINDS = ("supervision", "urge", "returned", "assigned", "due_tomorrow", "visit_due")
+KINDS = ("supervision", "urge", "returned", "assigned", "taken_over", "due_tomorrow",
+         "visit_due")
 
 _STAFF_AT = select(USERS.c.id, USERS.c.email, USERS.c.phone, USERS.c.roles).where(
     USERS.c.level == bindparam("level"), USERS.c.active.is_(True),

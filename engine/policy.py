@@ -129,6 +129,25 @@ def reassign(actor, item, target) -> str:
         f"{item.area_code}")
 
 
+def take_over(actor, item) -> str:
+    """Take over (接管) an item a colleague has claimed, when they cannot be reached: an
+    administrator of its area, or the lead (负责人, role ``lead``) among the staff of its
+    level and area. A reason is required and the take-over is audited."""
+    reason = _active(actor)
+    if not reason and item.status != ItemStatus.OPEN.value:
+        reason = f"work item {item.id} ({item.title}) is already {item.status}"
+    if not reason and item.assignee_id in (None, actor.id):
+        reason = f"work item {item.id} is not claimed by another user: nothing to take over"
+    if reason:
+        return reason
+    if actor.has_role("admin"):
+        return _in_area(actor, item.area_code, f"work item {item.id}")
+    if not actor.has_role("lead"):
+        return (f"user {actor.username} is neither an administrator nor the lead of the "
+                f"{item.level} level and may not take over a colleague's item")
+    return _staff(actor) or _on_item(actor, item)
+
+
 def start(actor, area_code: str) -> str:
     """Start a case: staff, for a village of their area."""
     return _staff(actor) or _in_area(actor, area_code, "a case")

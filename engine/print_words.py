@@ -18,6 +18,7 @@ DECISIONS = {"approve": "同意", "reject": "不同意", "return": "退回补正
 EVENT_WORDS = {
     "case_started": "立案", "claimed": "签收", "unclaimed": "退回待签收",
     "reassigned": "转办", "returned": "退回", "rejected": "驳回", "cancelled": "撤销",
+    "taken_over": "接管",
     "case_ended": "办结", "timer_fired": "定时触发", "task_overdue": "环节逾期",
     "case_overdue": "整体超期", "attachment_added": "上传附件", "case_migrated": "迁移流程版本",
     "objection_registered": "登记异议", "supervised": "督办", "supervision": "督办",

@@ -39,6 +39,7 @@ class TaskView:
     can_claim: bool
     can_unclaim: bool
     can_attach: bool
+    can_take_over: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ class ReadVerbs:
                 item.assignee_id is None and policy.allowed(policy.claim, actor, item),
                 item.assignee_id is not None and item.status == ItemStatus.OPEN.value
                 and policy.allowed(policy.unclaim, actor, item),
-                policy.allowed(policy.attach, actor, case, item))
+                policy.allowed(policy.attach, actor, case, item),
+                policy.allowed(policy.take_over, actor, item))
 
     def case(self, case_id: int, actor=None, now: datetime | None = None) -> CaseView:
         """A case's page: summary, steps, trail with its verification, attachments.

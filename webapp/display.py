@@ -19,7 +19,7 @@ from .transaction import engine
 EVENT_LABELS = {
     "case_started": _l("Case started"), "task_completed": _l("Step completed"),
     "claimed": _l("Claimed"), "unclaimed": _l("Returned to group"),
-    "reassigned": _l("Reassigned"),
+    "reassigned": _l("Reassigned"), "taken_over": _l("Taken over (接管)"),
     "rejected": _l("Not approved"), "returned": _l("Returned for correction"),
     "case_ended": _l("Case ended"), "cancelled": _l("Cancelled"),
     "attachment_added": _l("File attached"), "timer_fired": _l("Timer fired"),
@@ -126,6 +126,9 @@ def history(view: CaseView) -> list[dict]:
                         if "outcome" in ev.data else {})}
         elif ev.event == "reassigned":
             shown = {_("To"): _user_name(ev.data.get("to"))}
+        elif ev.event == "taken_over":
+            shown = {_("Taken from"): _user_name(ev.data.get("from")),
+                     _("To"): _user_name(ev.data.get("to")) or _("the group")}
         title = ev.task_name
         if info is not None:
             title = schema_forms.title(view.forms.get(info.form), locale, info.title)

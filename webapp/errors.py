@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import Forbidden, NotFound
 
+from .engine_words import message as engine_message
 from .transaction import rollback
 
 
@@ -42,5 +43,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(413, lambda e: _http(e, _("Request too large")))
     app.register_error_handler(429, lambda e: _http(
         e, _("Too many attempts"), _("Please wait a minute and try again.")))
-    app.register_error_handler(NotFound, lambda e: page(404, _("Not found"), str(e)))
-    app.register_error_handler(Forbidden, lambda e: page(403, _("Not allowed"), str(e)))
+    app.register_error_handler(NotFound, lambda e: page(404, _("Not found"), _said(e)))
+    app.register_error_handler(Forbidden, lambda e: page(403, _("Not allowed"), _said(e)))
+
+
+def _said(err) -> str:
+    """The engine's message: as it is for the API, in the user's language on a page."""
+    return str(err) if request.path.startswith("/api/") else engine_message(err)

@@ -94,6 +94,12 @@ def reassign(item_id: int, to_user: int, comment: str = "") -> ItemView:
     return write(engine().reassign, item_id, me(), to_user, comment=comment)
 
 
+def take_over(item_id: int, reason: str, to_user: int | None = None,
+              holder: int | None = None) -> ItemView:
+    """Take over (接管) an item a colleague claimed (from ``holder``, if given)."""
+    return write(engine().take_over, item_id, me(), reason, to_user, holder=holder)
+
+
 def cancel(case_id: int, reason: str) -> CaseBrief:
     """Cancel a running case with a reason."""
     return write(engine().cancel, case_id, me(), reason)

@@ -120,6 +120,11 @@ def stale_message() -> str:
              "Please reload and try again.")
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (办理期限：), ": " in English."""
+    return ": " if locale_name() == "en" else "："
+
+
 def url_for_page(page: int) -> str:
     """The current URL with another ``page`` argument."""
     args = dict(request.args)
@@ -143,6 +148,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(area_name)
     app.add_template_global(count_text)
     app.add_template_global(url_for_page)
+    app.add_template_global(colon)
     app.add_template_global(locale_name)
     app.add_template_global(display.STATUS_LABELS, "status_labels")
 

@@ -118,19 +118,23 @@ def test_identification_case_from_declaration_to_county_approval(login, eng, scr
     switch_language(village, "zh_CN")
     village.wait_for_url(f"**/tasks/{home_check}")
 
-    # -- home check: attach the signed authorisation, then the check form ----------------
-    upload = village.locator("form.upload")
+    # -- home check: start the form, attach the signed authorisation (what was typed stays),
+    # then finish the form -----------------------------------------------------------------
+    form = village.locator(TASK_FORM)
+    form.locator("#f-checkers").fill("王支书\n李队员")
+    form.locator("#f-check_date").fill(day)
+    village.locator("#comment").fill("两名干部入户")
+    upload = village.locator("#attachments .upload")
     upload.locator("select[name=kind]").select_option("authorisation")
     upload.locator("input[name=file]").set_input_files(
         {"name": ATTACHMENT, "mimeType": "application/pdf", "buffer": PDF})
     upload.locator("button[type=submit]").click()
-    village.wait_for_url(f"**/tasks/{home_check}#attachments")
     expect(village.locator(".flash.success")).to_be_visible()
     expect(village.locator("#attachments table.list")).to_contain_text(ATTACHMENT)
-
     form = village.locator(TASK_FORM)
-    form.locator("#f-checkers").fill("王支书\n李队员")
-    form.locator("#f-check_date").fill(day)
+    expect(form.locator("#f-checkers")).to_have_value("王支书\n李队员")
+    expect(form.locator("#f-check_date")).to_have_value(day)
+    expect(village.locator("#comment")).to_have_value("两名干部入户")
     form.locator("#f-annual_household_income").fill("24000")
     form.locator("#f-income_per_head").fill("6000")
     form.locator("#f-out_of_pocket_medical").fill("18000")

@@ -75,12 +75,13 @@ def test_a_project_from_village_proposal_to_the_library(login, eng, users, deplo
     # -- the village meeting, with its minutes, and the village publicity -----------------
     item = open_item(village, case_id)
     expect(village.locator("section.summary")).to_contain_text(NAME)
-    upload = village.locator("form.upload")
+    upload = village.locator("#attachments .upload")
     upload.locator("select[name=kind]").select_option("minutes")
     upload.locator("input[name=file]").set_input_files(
         {"name": "村民代表会议记录.pdf", "mimeType": "application/pdf", "buffer": PDF})
     upload.locator("button[type=submit]").click()
-    village.wait_for_url(f"**/tasks/{item}#attachments")
+    village.wait_for_url(f"**/tasks/{item}/attachments")
+    expect(village.locator(".flash.success")).to_be_visible()
     form = village.locator(TASK_FORM)
     form.locator("input[name=meeting_kind][value=representatives]").check()
     form.locator("#f-meeting_date").fill(day.isoformat())

@@ -22,6 +22,11 @@ ADMIN = actor("admin", "county", "360799", ("admin",), uid=41)
 AUDITOR = actor("auditor", "county", "360799", ("auditor",), uid=51)
 GONE = actor("gone", "village", "360799100001", active=False, uid=61)
 OTHER_COUNTY = actor("county9", "county", "360798", uid=71)
+V11_LEAD = actor("village11lead", "village", "360799100001", ("staff", "lead"), uid=81)
+V12_LEAD = actor("village12lead", "village", "360799100002", ("staff", "lead"), uid=82)
+T1_LEAD = actor("township1lead", "township", "360799100", ("staff", "lead"), uid=83)
+OTHER_ADMIN = actor("admin9", "county", "360798", ("admin",), uid=84)
+GONE_LEAD = actor("gonelead", "village", "360799100001", ("staff", "lead"), False, uid=85)
 
 CASE = NS(id=1, area_code="360799100001", status="running")
 ENDED = NS(id=2, area_code="360799100001", status="completed")
@@ -72,6 +77,21 @@ TABLE = [
     (policy.reassign, (V11, HELD, T1), False),
     (policy.reassign, (V11, HELD, GONE), False),
     (policy.reassign, (ADMIN, HELD, V11B), True),
+    # 接管: an administrator of the area or the lead of the item's level and area, of an
+    # item a colleague holds (not one's own, not an unclaimed or finished one).
+    (policy.take_over, (V11_LEAD, HELD), True),
+    (policy.take_over, (ADMIN, HELD), True),
+    (policy.take_over, (OTHER_ADMIN, HELD), False),
+    (policy.take_over, (V12_LEAD, HELD), False),
+    (policy.take_over, (T1_LEAD, HELD), False),
+    (policy.take_over, (GONE_LEAD, HELD), False),
+    (policy.take_over, (V11B, HELD), False),
+    (policy.take_over, (V11, HELD), False),
+    (policy.take_over, (T1, HELD), False),
+    (policy.take_over, (AUDITOR, HELD), False),
+    (policy.take_over, (V11_LEAD, ITEM), False),
+    (policy.take_over, (ADMIN, ITEM), False),
+    (policy.take_over, (V11_LEAD, NS(**{**HELD.__dict__, "status": "completed"})), False),
     (policy.start, (V11, "360799100001"), True),
     (policy.start, (V11, "360799100002"), False),
     (policy.start, (C1, "360799200002"), True),

@@ -19,7 +19,8 @@ def test_only_administrators_see_the_pages(client, auth):
 def test_create_and_deactivate_a_user(client, auth, eng, user, rows):
     auth.login("admin")
     page = client.get("/admin/users").data.decode()
-    assert "village11" in page and "东山村 (360799100001)" in page
+    assert "village11" in page and '<td title="360799100001">东山村</td>' in page
+    assert "<td>村</td>" in page and "<td>工作人员</td>" in page  # level and role in words
     before = len(_global_events(rows))
     response = client.post("/admin/users/new", data={
         "username": "village11x", "display_name": "新用户", "level": "village",
@@ -94,7 +95,7 @@ def test_admin_calendar_overrides(client, auth, eng, rows):
     client.post("/admin/calendar", data={"day": "2031-10-11", "kind": "workday",
                                          "note": "调休"})
     page = client.get("/admin/calendar?year=2031").data.decode()
-    assert "2031-10-01" in page and "国庆节" in page and "工作日(调休)" in page
+    assert "2031-10-01" in page and "国庆节" in page and "工作日（调休）" in page
     assert {(d.day.isoformat(), d.is_workday) for d in eng.calendar_overrides(2031)} == {
         ("2031-10-01", False), ("2031-10-11", True)}
     assert client.post("/admin/calendar", data={"day": "not-a-date",

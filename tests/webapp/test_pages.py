@@ -28,7 +28,7 @@ def test_inbox_shows_case_title_and_overdue_first(client, auth, start, declarati
     auth.login()
     page = client.get("/inbox?view=overdue").data.decode()
     assert 'class="overdue"' in page and "入户核实" in page
-    assert "<td>王建国</td>" in page and f'href="/cases/{started.case.id}"' in page
+    assert '<td data-label="办理对象">王建国</td>' in page and f'href="/cases/{started.case.id}"' in page
 
 
 def test_inbox_hides_other_villages(client, auth, start):

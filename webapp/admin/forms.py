@@ -9,7 +9,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 LEVELS = [SelectChoice("village", _l("Village")), SelectChoice("township", _l("Township")),
           SelectChoice("county", _l("County"))]
 ROLES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Administrator")),
-         SelectChoice("auditor", _l("Auditor"))]
+         SelectChoice("auditor", _l("Auditor")),
+         SelectChoice("lead", _l("Lead of the level (负责人)"))]
 
 
 class UserForm(FlaskForm):

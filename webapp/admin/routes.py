@@ -17,7 +17,7 @@ from ..handlers import me, write
 from ..inbox.forms import ActionForm
 from ..transaction import engine
 from . import bp
-from .forms import AreaForm, CalendarDayForm, ResetPasswordForm, UserForm
+from .forms import LEVELS, ROLES, AreaForm, CalendarDayForm, ResetPasswordForm, UserForm
 
 
 def _field_errors(form, err: InvalidData, default) -> None:
@@ -33,7 +33,9 @@ def users():
     return render_template("admin/users.html", users=engine().users(),
                            areas={a.code: a.name for a in engine().areas()},
                            locked=engine().locked_users(), action=ActionForm(),
-                           reset=ResetPasswordForm())
+                           reset=ResetPasswordForm(),
+                           levels={c.value: c.label for c in LEVELS},
+                           roles={c.value: c.label for c in ROLES})
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -51,7 +51,8 @@ SCHEMAS = {
             "display_name": {"type": "string"},
             "level": {"enum": ["village", "township", "county"]},
             "area_code": {"type": "string"},
-            "roles": {"type": "array", "items": {"enum": ["staff", "admin", "auditor"]}}}},
+            "roles": {"type": "array",
+                      "items": {"enum": ["staff", "admin", "auditor", "lead"]}}}},
     "WorkItem": {
         "type": "object",
         "required": ["id", "case_id", "task", "title", "level", "area_code", "status",
@@ -223,7 +224,8 @@ PATHS = {
                                  "description": "Send back when completing"},
                 "attachments": {"type": "array", "items": _ref("Attachment")},
                 "can_act": {"type": "boolean"}, "can_claim": {"type": "boolean"},
-                "can_unclaim": {"type": "boolean"}, "can_attach": {"type": "boolean"}}},
+                "can_unclaim": {"type": "boolean"}, "can_attach": {"type": "boolean"},
+                "can_take_over": {"type": "boolean"}}},
             "The task"), **_errors(401, 403, 404)}}},
     "/tasks/{item_id}/complete": {"post": {
         "operationId": "completeTask", "summary": "Complete a work item with form data",
@@ -264,6 +266,23 @@ PATHS = {
                            "comment": {"type": "string"}}}, "The colleague"),
         "responses": {"200": _json({"type": "object", "required": ["item"],
                                     "properties": {"item": _ref("WorkItem")}}, "Handed over"),
+                      **_errors(400, 401, 403, 404, 409, 422)}}},
+    "/tasks/{item_id}/take-over": {"post": {
+        "operationId": "takeOverTask",
+        "summary": "Take over (接管) an item a colleague claimed: an administrator, or the lead "
+                   "of its level and area; audited with the reason",
+        "parameters": [ITEM_ID],
+        "requestBody": _body({
+            "type": "object", "required": ["reason"],
+            "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500},
+                           "to_user": {"type": ["integer", "null"], "description":
+                                       "A colleague to hand it to; default: the caller if "
+                                       "they may act on it, else back to the group"},
+                           "holder": {"type": ["integer", "null"], "description":
+                                      "Who the caller saw holding it: 409 if it moved"}}},
+            "Why, and to whom"),
+        "responses": {"200": _json({"type": "object", "required": ["item"],
+                                    "properties": {"item": _ref("WorkItem")}}, "Taken over"),
                       **_errors(400, 401, 403, 404, 409, 422)}}},
     "/cases": {"post": {
         "operationId": "startCase", "summary": "Start a case from its start form's data",

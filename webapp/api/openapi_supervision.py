@@ -9,8 +9,8 @@ NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 SCHEMAS = {
     "Notification": {"type": "object", "properties": {
         "id": {"type": "integer"},
-        "kind": {"enum": ["supervision", "urge", "returned", "assigned", "due_tomorrow",
-                          "visit_due"]},
+        "kind": {"enum": ["supervision", "urge", "returned", "assigned", "taken_over",
+                          "due_tomorrow", "visit_due"]},
         "case_id": {"type": ["integer", "null"]}, "work_item_id": {"type": ["integer", "null"]},
         "supervision_id": {"type": ["integer", "null"]},
         "data": {"type": "object", "description": "What the message says (case title, step, "

@@ -129,6 +129,19 @@ def reassign(item_id: int):
     return jsonify(item=js.item(handlers.reassign(item_id, to_user, _comment(body))))
 
 
+@bp.route("/tasks/<int:item_id>/take-over", methods=["POST"])
+def take_over(item_id: int):
+    """Take over (接管) an item a colleague claimed, with a reason (admin or lead)."""
+    body = _body()
+    reason = body.get("reason")
+    to_user, holder = body.get("to_user"), body.get("holder")
+    _check({**({} if isinstance(reason, str) else {"reason": "required: why it is taken over"}),
+            **{name: "must be a user id or null" for name, value in
+               (("to_user", to_user), ("holder", holder)) if value is not None
+               and (not isinstance(value, int) or isinstance(value, bool))}})
+    return jsonify(item=js.item(handlers.take_over(item_id, reason, to_user, holder)))
+
+
 @bp.route("/cases/<int:case_id>")
 def case(case_id: int):
     """A case: status, outcome, summary, items, trail events and attachments."""

@@ -114,7 +114,8 @@ def task(view: TaskView, locale: str) -> dict:
             "case_version": view.case.version,
             "attachments": [attachment(a) for a in view.attachments],
             "can_act": view.can_act, "can_claim": view.can_claim,
-            "can_unclaim": view.can_unclaim, "can_attach": view.can_attach}
+            "can_unclaim": view.can_unclaim, "can_attach": view.can_attach,
+            "can_take_over": view.can_take_over}
 
 
 def event(value: TrailEntry) -> dict:

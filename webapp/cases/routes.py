@@ -11,6 +11,7 @@ from flask_login import login_required
 from engine.errors import Conflict, InvalidData
 
 from .. import diagram_names, display, handlers
+from ..engine_words import message as engine_message
 from ..i18n import locale_name
 from ..transaction import engine
 from . import bp
@@ -47,10 +48,10 @@ def cancel(case_id: int):
         handlers.cancel(case_id, (form.reason.data or "").strip())
     except InvalidData as err:
         flash(_("Give a reason for cancelling the case.") if "reason" in err.errors
-              else str(err), "error")
+              else engine_message(err), "error")
         return redirect(url_for("cases.show", case_id=case_id))
     except Conflict as err:
-        flash(str(err), "error")
+        flash(engine_message(err), "error")
         return redirect(url_for("cases.show", case_id=case_id))
     flash(_("Case #%(id)s cancelled.", id=case_id), "success")
     return redirect(url_for("cases.show", case_id=case_id))

@@ -26,7 +26,8 @@ FIELD_ERRORS = {"id_number": _l("Invalid ID number"), "members": _l("At least on
 
 
 def _villages() -> list[tuple[str, str]]:
-    return [(a.code, f"{a.name} ({a.code})") for a in engine().areas(handlers.me().area_code)
+    # Names only: the division code is the option's value, not something to read.
+    return [(a.code, a.name) for a in engine().areas(handlers.me().area_code)
             if a.level == Level.VILLAGE.value]
 
 

@@ -9,6 +9,7 @@ from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 
 from .. import handlers
 from ..auth import rule_required
+from ..engine_words import message as engine_message
 from ..helpers import page_arg
 from ..inbox.forms import ActionForm
 from . import bp
@@ -63,7 +64,7 @@ def urge(item_id: int):
     try:
         urged = handlers.urge(item_id, (form.note.data or "").strip())
     except (Conflict, InvalidData, Forbidden, NotFound) as err:
-        flash(_("Not urged: %(reason)s", reason=str(err)), "error")
+        flash(_("Not urged: %(reason)s", reason=engine_message(err)), "error")
         return _back(url_for("supervision.index"))
     flash(_("Urged; %(num)d user(s) notified.", num=urged.notified), "success")
     return _back(url_for("supervision.index"))

@@ -9,7 +9,8 @@ from ..helpers import area_name
 LEVEL_WORDS = {"village": _l("Village"), "township": _l("Township"), "county": _l("County")}
 KIND_LABELS = {"supervision": _l("Supervision (督办)"), "urge": _l("Urged (催办)"),
                "returned": _l("Returned to you"), "assigned": _l("Assigned to you"),
-               "due_tomorrow": _l("Due tomorrow"), "visit_due": _l("Monthly visits due")}
+               "taken_over": _l("Taken over (接管)"), "due_tomorrow": _l("Due tomorrow"),
+               "visit_due": _l("Monthly visits due")}
 OUTCOME_LABELS = {"done": _l("step completed"), "cancelled": _l("step withdrawn")}
 
 
@@ -36,4 +37,7 @@ def notification_text(note) -> str:
         return _("%(village)s: %(num)s household(s) not yet visited this month (%(month)s).",
                  village=data.get("village", ""), num=data.get("due", 0),
                  month=data.get("month", ""))
+    if note.kind == "taken_over":
+        return _("%(by)s took over %(case)s: %(step)s. Reason: %(reason)s", by=data.get("by", ""),
+                 case=case, step=step, reason=data.get("reason", ""))
     return _("%(case)s: %(step)s is due tomorrow.", case=case, step=step)

@@ -3,7 +3,7 @@ Schema)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 KIND_LABELS = {"minutes": _l("Meeting minutes"), "publicity_photo": _l("Publicity photo"),
@@ -15,6 +15,17 @@ class AttachmentForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
     file = FileField(_l("File (PDF, JPEG or PNG)"), validators=[FileRequired()])
+
+
+class TakeOverForm(FlaskForm):
+    """接管: why a claimed item is taken from its holder, and (for an administrator) to whom."""
+
+    # 0: the default (the one taking over, if they may act on it, else back to the group).
+    to_user = SelectField(_l("Give it to"), coerce=int, validate_choice=False, default=0)
+    # Whom the page showed holding it: if the item moved since, the take-over is stale.
+    holder = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason (recorded in the history)"),
+                           validators=[DataRequired(), Length(max=500)])
 
 
 class ReassignForm(FlaskForm):

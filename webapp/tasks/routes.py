@@ -10,12 +10,13 @@ from engine import TaskView, form_errors, local_today
 from engine.errors import Conflict, DixianError, Forbidden, InvalidData, NotFound
 
 from .. import display, handlers, schema_forms
+from ..engine_words import message as engine_message
 from ..auth.routes import safe_next
 from ..helpers import stale_message
 from ..i18n import locale_name
 from ..inbox.forms import ActionForm
 from . import bp
-from .forms import KIND_LABELS, AttachmentForm, ReassignForm
+from .forms import KIND_LABELS, AttachmentForm, ReassignForm, TakeOverForm
 
 
 def _reassign_form(view: TaskView, form: ReassignForm | None = None) -> ReassignForm | None:
@@ -26,10 +27,22 @@ def _reassign_form(view: TaskView, form: ReassignForm | None = None) -> Reassign
     return form if form.to_user.choices else None
 
 
+def _take_over_form(view: TaskView) -> TakeOverForm | None:
+    if not view.can_take_over:
+        return None
+    form = TakeOverForm(formdata=None, holder=str(view.item.assignee_id))
+    choices = [SelectChoice(u.id, u.name) for u in handlers.colleagues(view.item)
+               if u.id != view.item.assignee_id] if handlers.me().has_role("admin") else []
+    form.to_user.choices = [SelectChoice(0, _("Me, or back to the group"))] + choices
+    return form
+
+
 def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
             comment: str = "", status: int = 200, upload: AttachmentForm | None = None,
-            reassign: ReassignForm | None = None, confirming: bool = False):
-    """The task page: what the engine's TaskView says, with the user's input and errors."""
+            reassign: ReassignForm | None = None, confirming: bool = False,
+            version: int | None = None):
+    """The task page: what the engine's TaskView says, with the user's input and errors.
+    ``version``: the case version the typed input is based on (kept across an upload)."""
     locale, form = locale_name(), view.form
     fields = schema_forms.fields(form, locale, raw or {}, errors) if form else []
     return render_template(
@@ -43,7 +56,30 @@ def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
         comment=comment, action=ActionForm(), upload=upload or AttachmentForm(),
         kinds=KIND_LABELS, reassign=_reassign_form(view, reassign),
         periods=handlers.periods(view.case.id), sheet=_sheet(view),
-        confirming=confirming), status
+        confirming=confirming, take_over=_take_over_form(view),
+        version=version if version is not None else view.case.version,
+        kept=_kept(fields, comment) if not view.can_act else []), status
+
+
+def _kept(fields: list, comment: str) -> list[tuple[str, str]]:
+    """What the user typed, as label and text, when the form can no longer take it."""
+    shown = []
+    for f in fields:
+        if not f.raw or f.widget == "decision":
+            continue
+        values = f.raw if isinstance(f.raw, list) else [f.raw]
+        words = dict(f.options)
+        text = "、".join(words.get(v, v) for v in values if v)
+        if f.widget == "checkbox":
+            text = _("Yes")
+        shown.append((f.label, text))
+    if comment:
+        shown.append((_("Comment"), comment))
+    return shown
+
+
+def _version(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def _sheet(view: TaskView) -> list[dict]:
@@ -78,14 +114,25 @@ def complete(item_id: int):
         handlers.complete(item_id, data, int(version), comment)
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
-        return _render(view, raw, err.errors or {"_": str(err)}, comment, 400)
+        return _render(view, raw, err.errors or {"_": engine_message(err)}, comment, 400)
     except Conflict:
+        # Someone else acted first: the page comes back with what was typed, on the new
+        # version if the step is still open, else shown as text to copy (nothing is lost).
         flash(stale_message(), "error")
         return _render(handlers.task(item_id), raw, None, comment, 409)
-    except (Forbidden, NotFound):
-        raise  # their own pages
+    except Forbidden:
+        fresh = handlers.task(item_id)  # its own page if the user may not even read it
+        if fresh.item.assignee_id in (None, handlers.me().id) or not (
+                any(raw.values()) or comment):
+            raise
+        flash(_("%(name)s has claimed this step in the meantime; what you typed is shown "
+                "below and was not saved.", name=fresh.item.assignee), "error")
+        return _render(fresh, raw, None, comment, 409)
+    except NotFound:
+        raise  # its own page
     except DixianError as err:  # e.g. a script of the step failed
-        flash(_("The step could not be completed: %(reason)s", reason=str(err)), "error")
+        flash(_("The step could not be completed: %(reason)s", reason=engine_message(err)),
+              "error")
         return _render(view, raw, None, comment, 422)
     title = display.step_title(view.item, {view.item.form: view.form} if view.form else {})
     flash(_("“%(title)s” completed.", title=title), "success")
@@ -133,14 +180,40 @@ def reassign(item_id: int):
     return redirect(url_for("inbox.index"))
 
 
+@bp.route("/<int:item_id>/take-over", methods=["POST"])
+@login_required
+def take_over(item_id: int):
+    """接管: take a claimed item from its holder, with a reason (admin or lead)."""
+    form = TakeOverForm()
+    if not (form.holder.data or "").isdigit() or len(form.holder.data) > 9:
+        abort(400)
+    if not form.validate_on_submit():
+        flash(_("Give a reason (at most 500 characters) to take the task over."), "error")
+        return redirect(url_for("tasks.show", item_id=item_id) + "#take-over")
+    try:
+        item = handlers.take_over(item_id, form.reason.data.strip(), form.to_user.data or None,
+                                  int(form.holder.data))
+    except Conflict:
+        flash(stale_message(), "error")
+        return redirect(url_for("tasks.show", item_id=item_id))
+    flash(_("Task taken over; it is now with %(name)s.", name=item.assignee or _("the group")),
+          "success")
+    return redirect(url_for("tasks.show", item_id=item_id))
+
+
 @bp.route("/<int:item_id>/attachments", methods=["POST"])
 @login_required
 def upload(item_id: int):
-    """Attach a PDF, JPEG or PNG file to the item's case."""
+    """Attach a PDF, JPEG or PNG file to the item's case. The upload button belongs to the
+    step's form, so the fields typed so far come along and the page comes back with them
+    (and with the case version they were based on), without JavaScript."""
     view = handlers.task(item_id)
     form = AttachmentForm()
+    raw = schema_forms.read(view.form, request.form)[1] if view.form else {}
+    comment = request.form.get("comment", "").strip()
+    version = _version(request.form.get("case_version", ""))
     if not form.validate_on_submit():
-        return _render(view, status=400, upload=form)
+        return _render(view, raw, None, comment, 400, upload=form, version=version)
     file = form.file.data
     try:
         handlers.attach(view.case.id, view.item.id, file.filename or "", file.mimetype or "",
@@ -149,8 +222,11 @@ def upload(item_id: int):
         problem = next(iter(err.errors.values()), "")
         message = {"type": _("Only PDF, JPEG and PNG files are accepted."),
                    "too large": _("The file is too large."),
-                   "empty": _("The file is empty.")}.get(problem, str(err))
+                   "empty": _("The file is empty.")}.get(problem, engine_message(err))
         form.file.errors = [message]
-        return _render(view, status=400, upload=form)
+        return _render(view, raw, None, comment, 400, upload=form, version=version)
     flash(_("File attached."), "success")
-    return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")
+    if "case_version" not in request.form:  # the upload form of its own (no step form)
+        return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")
+    return _render(handlers.task(item_id), raw, None, comment, upload=AttachmentForm(
+        formdata=None), version=version)
