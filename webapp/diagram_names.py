@@ -54,6 +54,13 @@ NAMES_EN = {
     "纳入后工作": "Work after inclusion", "明确帮扶责任人": "Assign responsible helper",
     "制定帮扶计划": "Aid plan", "纳入后工作完成": "Work after inclusion done",
     "通过": "Approved", "不予通过": "Not approved", "退回修改": "Return for correction",
+    # risk_elimination
+    "防返贫监测对象风险消除": "Risk elimination of monitoring objects",
+    "监测对象风险消除": "Risk elimination of monitoring objects",
+    "村级提出风险消除申请": "Village proposes risk elimination",
+    "异议成立，不予消除": "Objection founded, not eliminated",
+    "县级审定": "County decision", "县级审定不予通过": "Not approved by the county",
+    "风险已消除": "Risk eliminated",
     # project_intake
     "巩固拓展脱贫攻坚成果和乡村振兴项目库入库": "Project library intake",
     "项目库入库": "Project library intake", "项目申报": "Project proposal",
