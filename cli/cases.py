@@ -106,6 +106,23 @@ def reassign(obj, item, as_user, to_user, comment):
     return Report(view, f"item {view.id} handed to {to_user}")
 
 
+@click.command(name="take-over")
+@item_argument
+@as_user
+@click.option("--reason", required=True, help="why the item is taken from its holder")
+@click.option("--to", "to_user", default=None,
+              help="a colleague to give it to (default: yourself if you may act on it, "
+                   "else back to the group)")
+@transactional(write=True)
+def take_over(obj, item, as_user, reason, to_user):
+    """Take over work item ITEM from the colleague who claimed it (接管): administrators,
+    and the lead (负责人) of its level and area."""
+    view = obj.engine.take_over(item, obj.actor(as_user), reason,
+                                obj.actor(to_user).id if to_user else None, obj.now)
+    return Report(view, f"item {view.id} taken over; now with "
+                        f"{view.assignee or 'the group'}")
+
+
 @click.command()
 @click.argument("case_id", metavar="CASE", type=int)
 @as_user
@@ -144,4 +161,4 @@ def show_case(obj, case_id, as_user):
     return Report(view, "\n".join(lines))
 
 
-COMMANDS = [start, tasks, complete, claim, unclaim, reassign, cancel, show_case]
+COMMANDS = [start, tasks, complete, claim, unclaim, reassign, take_over, cancel, show_case]

@@ -53,12 +53,19 @@ def test_claim_unclaim_reassign_and_cancel(cli, users, eng):
     assert code == 0 and out.strip() == f"item {item} handed to village11b"
     code, out = cli("reassign", str(item), "--as", "village11b", "--to", "village12")
     assert code == 1 and "does not work at the village level of area 360799100001" in out
+    eng.add_user("village11lead", "village", "360799100001", "a-long-password", "staff,lead",
+                  "东山村 支书")
+    code, out = cli("take-over", str(item), "--as", "village11", "--reason", "x")
+    assert code == 1 and "neither an administrator nor the lead" in out
+    code, out = cli("take-over", str(item), "--as", "village11lead", "--reason", "文书请假")
+    assert code == 0 and out.strip() == f"item {item} taken over; now with 东山村 支书"
     code, out = cli("cancel", "1", "--as", "township1", "--reason", "重复申报")
     assert code == 1 and out.strip() == "error: only county staff may cancel a case"
     cancelled = cli.json("cancel", "1", "--as", "county1", "--reason", "重复申报")
     assert (cancelled["status"], cancelled["outcome_reason"]) == ("cancelled", "重复申报")
     events = [e["event"] for e in cli.json("case", "1")["trail"]]
-    assert events == ["case_started", "claimed", "unclaimed", "reassigned", "cancelled"]
+    assert events == ["case_started", "claimed", "unclaimed", "reassigned", "taken_over",
+                      "cancelled"]
 
 
 def test_case_as_a_user_outside_its_area_is_refused(cli, users):

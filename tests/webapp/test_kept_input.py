@@ -121,3 +121,25 @@ def test_a_step_claimed_by_a_colleague_meanwhile_shows_the_input(client, auth, s
     page = response.data.decode()
     assert "东山村 文书已先行签收此环节" in page and 'id="kept"' in page and "4321" in page
 
+
+
+def test_an_upload_after_the_step_moved_on_keeps_the_input(client, auth, start, declaration,
+                                                           eng, user):
+    case, item = _identification(start, declaration)
+    colleague = eng.add_user("village11b", "village", "360799100001", "password-1",
+                             actor=user("admin"))
+    auth.login("village11")
+    eng.complete(item.id, colleague, TYPED_DATA, expected_version=1)
+    response = client.post(f"/tasks/{item.id}/attachments", data={
+        **TYPED, "kind": "minutes", "file": (io.BytesIO(PDF), "a.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert 'id="kept"' in page and "5123" in page and "已入户两次" in page
+
+
+def test_a_page_read_without_input_keeps_nothing(client, auth, start, declaration):
+    case, item = _identification(start, declaration)
+    auth.login("admin")  # reads the step, may not act on it
+    page = client.get(f"/tasks/{item.id}").data.decode()
+    assert 'id="kept"' not in page and "您填写的内容" not in page

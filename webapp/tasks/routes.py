@@ -58,7 +58,13 @@ def _render(view: TaskView, raw: dict | None = None, errors: dict | None = None,
         periods=handlers.periods(view.case.id), sheet=_sheet(view),
         confirming=confirming, take_over=_take_over_form(view),
         version=version if version is not None else view.case.version,
-        kept=_kept(fields, comment) if not view.can_act else []), status
+        kept=_kept(fields, comment) if _typed(raw, comment) and not view.can_act else []
+    ), status
+
+
+def _typed(raw: dict | None, comment: str) -> bool:
+    """Whether the user typed anything (a page read without input has nothing to keep)."""
+    return bool(comment) or any((raw or {}).values())
 
 
 def _kept(fields: list, comment: str) -> list[tuple[str, str]]:
@@ -122,8 +128,7 @@ def complete(item_id: int):
         return _render(handlers.task(item_id), raw, None, comment, 409)
     except Forbidden:
         fresh = handlers.task(item_id)  # its own page if the user may not even read it
-        if fresh.item.assignee_id in (None, handlers.me().id) or not (
-                any(raw.values()) or comment):
+        if fresh.item.assignee_id in (None, handlers.me().id) or not _typed(raw, comment):
             raise
         flash(_("%(name)s has claimed this step in the meantime; what you typed is shown "
                 "below and was not saved.", name=fresh.item.assignee), "error")
@@ -185,14 +190,15 @@ def reassign(item_id: int):
 def take_over(item_id: int):
     """接管: take a claimed item from its holder, with a reason (admin or lead)."""
     form = TakeOverForm()
-    if not (form.holder.data or "").isdigit() or len(form.holder.data) > 9:
+    holder = form.holder.data or ""
+    if not (holder.isascii() and holder.isdigit() and len(holder) <= 9):
         abort(400)
     if not form.validate_on_submit():
         flash(_("Give a reason (at most 500 characters) to take the task over."), "error")
         return redirect(url_for("tasks.show", item_id=item_id) + "#take-over")
     try:
         item = handlers.take_over(item_id, form.reason.data.strip(), form.to_user.data or None,
-                                  int(form.holder.data))
+                                  int(holder))
     except Conflict:
         flash(stale_message(), "error")
         return redirect(url_for("tasks.show", item_id=item_id))
@@ -225,6 +231,12 @@ def upload(item_id: int):
                    "empty": _("The file is empty.")}.get(problem, engine_message(err))
         form.file.errors = [message]
         return _render(view, raw, None, comment, 400, upload=form, version=version)
+    except (Conflict, Forbidden):
+        if not _typed(raw, comment):
+            raise
+        # The step moved on (or a colleague claimed it) meanwhile: keep what was typed.
+        flash(stale_message(), "error")
+        return _render(handlers.task(item_id), raw, None, comment, 409, version=version)
     flash(_("File attached."), "success")
     if "case_version" not in request.form:  # the upload form of its own (no step form)
         return redirect(url_for("tasks.show", item_id=item_id) + "#attachments")
