@@ -135,7 +135,8 @@ def test_refused_deploy_writes_nothing(eng):
 def test_workflows_folder_deploys(eng):
     deployed = {row.key: (row, created) for row, created in
                 eng.deploy_folder("workflows", now=NOW)}
-    assert set(deployed) == {"monitoring_identification", "project_intake"}
+    assert set(deployed) == {"monitoring_identification", "project_intake",
+                             "risk_elimination"}
     assert all(created for _row, created in deployed.values())
     with eng.database.connect() as conn:
         files = eng.registry.sources(conn, deployed["monitoring_identification"][0].id)
