@@ -7,7 +7,7 @@ import pytest
 
 import printouts
 
-from print_support import approve, run_case
+from print_support import KEY, approve, cst, open_item, run_case
 from support import run_together
 
 from .conftest import BASE_URL, PRINTED_AT, pdf_pages
@@ -53,6 +53,30 @@ def test_the_text_is_set_in_one_weight_of_the_chinese_font(eng, approved):
                  for char in page.chars}
     chinese = {face for face in faces if "Mono" not in face}
     assert len(chinese) == 1 and not any("Bold" in face for face in faces)
+
+
+def test_a_long_opinion_is_printed_whole_on_the_approval_sheet(eng, identification):
+    users = identification
+    case_id = eng.start(KEY, users["village11"], {
+        "household_id": 1, "channel": "self_declaration", "discovery_date": "2026-11-16",
+        "risk_types": ["01"], "commitment_signed": True, "green_channel": False},
+        cst(16, 9)).case.id
+    eng.complete(open_item(eng, case_id, "home_check").id, users["village11"], {
+        "checkers": ["王支书", "李队员"], "check_date": "2026-11-16", "income_per_head": 5000,
+        "annual_household_income": 20000, "out_of_pocket_medical": 30000,
+        "major_illness": True, "disability_grade": 0, "sudden_shock": False,
+        "rigid_spending": 35000, "formerly_poor": False}, cst(16, 15))
+    opinion = "该户户主患重大疾病长期住院治疗，自付医疗费用较高，家庭主要劳动力务工就业不稳定，" * 3
+    eng.complete(open_item(eng, case_id, "village_review").id, users["village11"], {
+        "decision": "approve", "meeting_date": "2026-11-17", "attendees": 25,
+        "votes_for": 24, "votes_against": 1}, cst(17), comment=opinion + "同意纳入。")
+    content = printouts.render_sheet([eng.printout(case_id, eng.find_user("auditor"), "sheet",
+                                                   PRINTED_AT)])
+    pages = pdf_pages(content)
+    assert len(pages) == 1
+    flat = pages[0].replace("\n", "")
+    assert opinion + "同意纳入。" in flat  # a box of fixed height cut it after two lines
+    assert "经办人：东山村 村委会" in flat
 
 
 def test_two_threads_render_trails_at_once(eng, identification):
