@@ -79,6 +79,30 @@ def test_a_long_opinion_is_printed_whole_on_the_approval_sheet(eng, identificati
     assert "经办人：东山村 村委会" in flat
 
 
+def gb_id(n: int) -> str:
+    """A valid ID number (GB 11643 check digit) for test household ``n``."""
+    body = f"36079919700101{n:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+
+
+def test_a_notice_is_numbered_only_when_it_runs_to_more_than_one_page(eng, identification):
+    users = identification
+    first = run_case(eng, users, household_id=1, finish=False)
+    village = eng.find_user("village11")
+    one = pdf_pages(printouts.render_notice(eng.publicity_notice(first, village, PRINTED_AT)))
+    assert len(one) == 1 and "第 1 页" not in one[0]
+    for n in range(16):
+        added = eng.add_household(users["county1"], f"农户{n:02d}", gb_id(n), "360799100001",
+                                  3, now=PRINTED_AT)
+        run_case(eng, users, household_id=added.id, finish=False)
+    pages = pdf_pages(printouts.render_notice(eng.publicity_notice(first, village,
+                                                                   PRINTED_AT)))
+    assert len(pages) == 2
+    assert [f"第 {n} 页 共 2 页" in page for n, page in enumerate(pages, 1)] == [True, True]
+    assert "农户15" in pages[1] and "东山村村民委员会" in pages[1]
+
+
 def test_two_threads_render_trails_at_once(eng, identification):
     first = run_case(eng, identification, household_id=1)
     second = run_case(eng, identification, household_id=2)
