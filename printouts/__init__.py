@@ -117,8 +117,12 @@ def render_sheet(printouts: Iterable[CasePrintout]) -> bytes:
 
 
 def render_notice(notice: PublicityNotice) -> bytes:
-    """The village publicity notice as a PDF."""
-    return _document(_page("notice.html", n=notice)).write_pdf()
+    """The village publicity notice as a PDF; numbered "第 N 页 共 M 页" when it runs to more
+    than one page, so that a missing sheet on the notice board shows."""
+    document = _document(_page("notice.html", n=notice, numbered=False))
+    if len(document.pages) > 1:
+        document = _document(_page("notice.html", n=notice, numbered=True))
+    return document.write_pdf()
 
 
 def render_batch(printouts: Iterable[CasePrintout], base_url: str, heading: str,
