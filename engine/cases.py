@@ -199,7 +199,10 @@ class CaseVerbs:
     def _save(self, conn, write: CaseWrite, parsed, workflow, state: str):
         """Save a step; keep the workflow for the next one; tell the procedure of an end."""
         created = write.save()
-        self.runner.remember(write.case.id, state, workflow)
+        if not write.closed:
+            # An ended case never runs again: its workflow is not kept, so the cache holds
+            # running cases only (and the garbage collector does not walk ended workflows).
+            self.runner.remember(write.case.id, state, workflow)
         if write.closed:
             self.procedure_of(parsed).closed(conn, write.case, write.now, ended_data(workflow))
         return created

@@ -120,3 +120,16 @@ def test_no_checkpointer_for_postgresql_or_memory():
     assert getattr(make_engine("sqlite:///:memory:"), "checkpointer", None) is None
     assert getattr(make_engine("postgresql://nobody@127.0.0.1:1/none"), "checkpointer",
                    None) is None
+
+
+def test_the_cache_keeps_running_cases_only(eng, four):
+    actors = [four["village11"], four["village11"], four["township1"], four["county1"]]
+    items = eng.start("four_tasks", actors[0], {}, NOW).items
+    case_id = items[0].case_id
+    for actor in actors[:3]:
+        items = eng.complete(items[0].id, actor, {}, NOW).items
+        assert len(eng.runner.cache) == 1  # the next step finds its workflow restored
+    eng.complete(items[0].id, actors[3], {}, NOW)
+    assert len(eng.runner.cache) == 0  # ended: it never runs again
+    assert eng.verify(case_id).ok
+    assert rows(eng, Case, Case.id == case_id)[0].status == "completed"
