@@ -98,7 +98,7 @@ def area_name(code: str) -> str:
     """The name of an administrative area, read once per request."""
     known = g.setdefault("area_names", {})
     if code not in known:
-        known[code] = next((a.name for a in engine().areas(code) if a.code == code), code)
+        known[code] = engine().area_names([code]).get(code, code)  # one row, not the subtree
     return known[code]
 
 
