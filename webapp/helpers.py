@@ -90,7 +90,7 @@ def open_supervisions() -> int:
 
     if "supervised" not in g:
         user = current_engine_user()
-        g.supervised = len(engine().supervisions(user)) if user is not None else 0
+        g.supervised = engine().open_supervisions(user) if user is not None else 0
     return g.supervised
 
 
