@@ -12,7 +12,7 @@ from pathlib import Path
 from . import audit, calendars, households, parsing, policy
 from .calendar import TIMEZONE, library_knows_year
 from .errors import InvalidData
-from .directory import Actor, AreaRow, add_area, areas
+from .directory import Actor, AreaRow, add_area, area_names, areas
 
 
 class AdminVerbs:
@@ -78,6 +78,11 @@ class AdminVerbs:
         """Areas in code order (under a code prefix)."""
         with self.transaction(write=False) as tx:
             return areas(tx.conn, under)
+
+    def area_names(self, codes) -> dict[str, str]:
+        """Names of areas by code (only the codes asked for)."""
+        with self.transaction(write=False) as tx:
+            return area_names(tx.conn, codes)
 
     def add_user(self, username: str, level: str, area_code: str, password: str,
                  roles: str = "staff", display_name: str = "", actor=None,

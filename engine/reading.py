@@ -144,6 +144,23 @@ class ReadVerbs:
                 policy.allowed(policy.attach, actor, case, item),
                 policy.allowed(policy.take_over, actor, item))
 
+    def task_form(self, item_id: int, actor,
+                  now: datetime | None = None) -> tuple[views.ItemView, dict | None]:
+        """What a completion needs before the verb: the item (as lists show it) and its
+        form, under the same check as ``task`` (without restoring the workflow, reading the
+        case's facts and attachments: the verb reads and checks the item again itself)."""
+        now = now or self.clock()
+        with self.transaction(write=False) as tx:
+            conn = tx.conn
+            item, case = store.read_item(conn, item_id, lock=False)
+            if item is None:
+                raise NotFound(f"work item {item_id} does not exist")
+            policy.require(policy.view_item, actor, item, case)
+            parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
+            view = views.item_views(conn, [item], now, {case.id: (case.title, case.process_key)},
+                                    returns=False)[0]
+            return view, parsed.forms.get(item.form) if item.form else None
+
     def case(self, case_id: int, actor=None, now: datetime | None = None) -> CaseView:
         """A case's page: summary, steps, trail with its verification, attachments.
 

@@ -83,6 +83,13 @@ class SupervisionVerbs:
         with self.transaction(write=False) as tx:
             return sviews.supervisions(tx.conn, actor, now or self.clock(), open_only)
 
+    def open_supervisions(self, actor) -> int:
+        """How many open 督办 items the actor's level and area hold (a count, not the list)."""
+        if not policy.allowed(policy.work_queue, actor):
+            return 0
+        with self.transaction(write=False) as tx:
+            return sviews.open_count(tx.conn, actor)
+
     def supervisions_of_case(self, case_id: int, actor, now: datetime | None = None
                              ) -> list[sviews.SupervisionView]:
         """Every 督办 of one case (for its page), for anyone who may read the case."""

@@ -136,6 +136,15 @@ def _holder_names(conn, rows) -> dict:
     return views.names(conn, [r.assignee_id for r in rows])
 
 
+def open_count(conn, actor) -> int:
+    """How many open 督办 items the actor's level and area hold, from the partial index of
+    open ones alone (every page's header shows it)."""
+    return conn.execute(select(func.count()).select_from(SUPERVISIONS).where(
+        SUPERVISIONS.c.level == actor.level,
+        policy.prefix_range(SUPERVISIONS.c.area_code, actor.area_code),
+        SUPERVISIONS.c.closed_at.is_(None))).scalar() or 0
+
+
 def supervisions(conn, actor, now: datetime, open_only: bool = True, case_id: int = 0,
                  limit: int = 200) -> list[SupervisionView]:
     """The 督办 items of the actor's level in the actor's area (or of one case, for anyone

@@ -51,6 +51,12 @@ def task(item_id: int) -> TaskView:
     return engine().task(item_id, me())
 
 
+def task_form(item_id: int) -> tuple[ItemView, dict | None]:
+    """A work item and its form, as a completion reads the posted form (the whole
+    ``TaskView`` only when the page is shown again)."""
+    return engine().task_form(item_id, me())
+
+
 def case(case_id: int) -> CaseView:
     """A case as its page and the API show it."""
     return engine().case(case_id, me())

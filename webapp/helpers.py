@@ -90,7 +90,7 @@ def open_supervisions() -> int:
 
     if "supervised" not in g:
         user = current_engine_user()
-        g.supervised = len(engine().supervisions(user)) if user is not None else 0
+        g.supervised = engine().open_supervisions(user) if user is not None else 0
     return g.supervised
 
 
@@ -98,7 +98,7 @@ def area_name(code: str) -> str:
     """The name of an administrative area, read once per request."""
     known = g.setdefault("area_names", {})
     if code not in known:
-        known[code] = next((a.name for a in engine().areas(code) if a.code == code), code)
+        known[code] = engine().area_names([code]).get(code, code)  # one row, not the subtree
     return known[code]
 
 

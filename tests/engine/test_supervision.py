@@ -230,3 +230,23 @@ def test_handing_an_item_over_notifies_the_colleague(eng, users, case):
     [note] = eng.notifications(colleague).items
     assert (note.kind, note.work_item_id, note.data["comment"]) == ("assigned", item.id, "请接手")
     assert eng.notifications(users["village11"]).items == []
+
+
+def test_the_open_count_every_page_shows_matches_the_list(eng, users, case):
+    """The header's 督办 count is counted (from the partial index of open items), not read
+    as the whole list (up to 200 rows with their steps, cases and names, on every page)."""
+    def count(name):
+        return eng.open_supervisions(users[name])
+
+    home_check = eng.inbox(users["village11"]).items[0]
+    assert count("township1") == 0
+    with at(2026, 11, 20, 10):
+        eng.fire_due()
+    with at(2026, 11, 24, 10):
+        eng.fire_due()
+    for name in ("township1", "township2", "county1", "village11", "auditor"):
+        assert count(name) == len(eng.supervisions(users[name])), name
+    assert (count("township1"), count("county1"), count("township2")) == (1, 1, 0)
+    with at(2026, 11, 24, 11):
+        eng.complete(home_check.id, users["village11"], HOME_CHECK)
+    assert count("township1") == count("county1") == 0

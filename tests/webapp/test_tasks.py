@@ -197,3 +197,27 @@ def test_reassign_outside_the_area_is_refused(client, auth, start, user, open_it
     assert client.post(f"/tasks/{item.id}/reassign", data={}).status_code == 400
     assert client.post(f"/tasks/{item.id}/reassign",
                        data={"to_user": "999"}).status_code == 404
+
+
+def test_a_completion_reads_the_item_and_its_form_only(client, auth, start, declaration,
+                                                        open_items, eng, monkeypatch):
+    """Completing through the page reads the item and its form (not the whole task view with
+    the restored workflow, facts and attachments) before the verb, which reads and checks
+    the item again; the page is read whole only when it is shown again."""
+    from engine import Engine
+
+    case, item = _identification(start, declaration)
+    auth.login("village11")
+    whole = []
+    original = Engine.task
+    monkeypatch.setattr(Engine, "task", lambda self, *a, **k: whole.append(a[0]) or original(
+        self, *a, **k))
+    response = client.post(f"/tasks/{item.id}", data=HOME_CHECK)
+    assert response.status_code == 302, response.data.decode()
+    assert whole == []
+    review = open_items(case.id)[0]
+    response = client.post(f"/tasks/{review.id}", data={"case_version": "2", "attendees": "x"})
+    assert response.status_code == 400 and whole == [review.id]  # shown again, with errors
+    auth.logout()
+    auth.login("village12")  # another village: refused before any form is read
+    assert client.post(f"/tasks/{review.id}", data={"case_version": "2"}).status_code == 403

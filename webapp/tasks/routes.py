@@ -108,19 +108,21 @@ def complete(item_id: int):
     version = request.form.get("case_version", "")
     if not (version.isascii() and version.isdigit() and len(version) <= 9):
         abort(400)
-    view = handlers.task(item_id)
-    data, raw = schema_forms.read(view.form, request.form) if view.form else ({}, {})
+    # The item and its form only; the whole page's view is read when the page is shown again.
+    item, form = handlers.task_form(item_id)
+    data, raw = schema_forms.read(form, request.form) if form else ({}, {})
     comment = request.form.get("comment", "").strip()
     if (data.get("decision") == "reject" and request.form.get("confirm_reject") != "1"
-            and view.form and not form_errors(view.form, data, local_today(handlers.now()),
-                                              locale_name())):
+            and form and not form_errors(form, data, local_today(handlers.now()),
+                                         locale_name())):
         # 不予通过 ends the case: ask once more, on a page of its own (works without JS).
-        return _render(view, raw, None, comment, confirming=True)
+        return _render(handlers.task(item_id), raw, None, comment, confirming=True)
     try:
         handlers.complete(item_id, data, int(version), comment)
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
-        return _render(view, raw, err.errors or {"_": engine_message(err)}, comment, 400)
+        return _render(handlers.task(item_id), raw, err.errors or {"_": engine_message(err)},
+                       comment, 400)
     except Conflict:
         # Someone else acted first: the page comes back with what was typed, on the new
         # version if the step is still open, else shown as text to copy (nothing is lost).
@@ -138,8 +140,8 @@ def complete(item_id: int):
     except DixianError as err:  # e.g. a script of the step failed
         flash(_("The step could not be completed: %(reason)s", reason=engine_message(err)),
               "error")
-        return _render(view, raw, None, comment, 422)
-    title = display.step_title(view.item, {view.item.form: view.form} if view.form else {})
+        return _render(handlers.task(item_id), raw, None, comment, 422)
+    title = display.step_title(item, {item.form: form} if form else {})
     flash(_("“%(title)s” completed.", title=title), "success")
     return redirect(url_for("inbox.index"))
 
