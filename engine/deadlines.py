@@ -57,12 +57,14 @@ def deadline_outcome(deadline: datetime | None, met_at: datetime | None,
         return DeadlineOutcome("none", None, 0)
     running = status == RUNNING
     moment = met_at or (None if running else ended_at) or now
-    taken = (local_day(moment) - counted_from).days if counted_from else None
-    late_days = max((local_day(moment) - last_day(deadline)).days, 0)
+    day = local_day(moment)
+    taken = (day - counted_from).days if counted_from else None
     if met_at is not None:
         state = "on_time" if met_at <= deadline else "late"
     elif running:
         state = "overdue" if now > deadline else "open"
     else:
         state = "late" if moment > deadline else "closed"
-    return DeadlineOutcome(state, taken, late_days if state in ("late", "overdue") else 0)
+    if state not in ("late", "overdue"):
+        return DeadlineOutcome(state, taken, 0)
+    return DeadlineOutcome(state, taken, max((day - last_day(deadline)).days, 0))

@@ -32,17 +32,17 @@ def _in_scope(query, filters, started=True):
     return query
 
 
-def _joined_scope(query, filters):
+def _joined_scope(conn, query, filters):
     """Cases of the filters' area and process, for a query driven by open work items."""
-    query = query.where(in_area_joined(CASES.c.area_code, filters.area))
+    query = query.where(in_area_joined(conn, CASES.c.area_code, filters.area))
     return query.where(CASES.c.process_key == filters.process) if filters.process else query
 
 
-def _open_items(filters, *columns):
+def _open_items(conn, filters, *columns):
     """Open items that arrived in the range, of cases in the area: read from the open items
     (a few per running case), each case by its key."""
     start, end = filters.bounds()
-    return _joined_scope(select(*columns).select_from(
+    return _joined_scope(conn, select(*columns).select_from(
         ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)).where(
         constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.created_at >= start,
         ITEMS.c.created_at < end), filters)
@@ -56,7 +56,7 @@ def stages(conn, actor, filters, now: datetime) -> ReportView:
     part = prefix(CASES.c.area_code, length).label("part")
     overdue = func.sum(when((ITEMS.c.due_at < now, 1), else_=0))
     found = conn.execute(_open_items(
-        filters, ITEMS.c.level, ITEMS.c.task_name, ITEMS.c.title, CASES.c.process_key, part,
+        conn, filters, ITEMS.c.level, ITEMS.c.task_name, ITEMS.c.title, CASES.c.process_key, part,
         func.count().label("n"), overdue.label("late")).group_by(
         ITEMS.c.level, ITEMS.c.task_name, ITEMS.c.title, CASES.c.process_key, part)).all()
     processes = process_names(conn)
@@ -133,7 +133,8 @@ def overdue(conn, actor, filters, now: datetime) -> ReportView:
     their overall limit (items that fell due in the range)."""
     start, end = filters.bounds()
     village = prefix(CASES.c.area_code, 12).label("village")
-    items = conn.execute(_joined_scope(select(village, ITEMS.c.level, func.count()).select_from(
+    items = conn.execute(_joined_scope(conn, select(
+        village, ITEMS.c.level, func.count()).select_from(
         ITEMS.join(CASES, CASES.c.id == ITEMS.c.case_id)).where(
         constant(ITEMS.c.status, ItemStatus.OPEN.value), ITEMS.c.due_at >= start,
         ITEMS.c.due_at < min(now, end)), filters).group_by(

@@ -47,7 +47,7 @@ def daily(conn, actor, filters, now: datetime) -> ReportView:
 
     def driven(query) -> dict[str, int]:
         """Counted for a query driven by items or 督办 (each case read by its key)."""
-        query = query.where(in_area_joined(CASES.c.area_code, filters.area))
+        query = query.where(in_area_joined(conn, CASES.c.area_code, filters.area))
         if filters.process:
             query = query.where(CASES.c.process_key == filters.process)
         return dict(conn.execute(query.group_by(part)).all())
