@@ -97,3 +97,21 @@ def test_national_entry_and_export(client, auth, eng, ready):
     auth.logout()
     auth.login("auditor")
     assert client.get("/national").status_code == 403
+
+
+def test_the_proposal_page_speaks_of_risk_elimination_in_both_languages(client, auth, ready):
+    auth.login("village11")
+    assert "提出风险消除" in client.get("/households/1").text
+    page = client.get("/households/1/declare/risk_elimination")
+    assert "<h1>提出风险消除" in page.text and "提交风险消除申请" in page.text
+    assert "新增申报" not in page.text and "登记申报" not in page.text
+    client.post("/language", data={"locale": "en"})
+    page = client.get("/households/1/declare/risk_elimination")
+    assert "<h1>Propose risk elimination" in page.text
+    assert "Submit the risk elimination proposal" in page.text
+    assert "New declaration" not in page.text and "Register declaration" not in page.text
+    data = {"mode": "assisted", "checkers": "李书记\nWang", "check_date": "2026-11-19",
+            "income_per_head": "9800", "findings": "stable work"}
+    started = client.post("/households/1/declare/risk_elimination", data=data,
+                          follow_redirects=True)
+    assert "Risk elimination proposed: case" in started.text

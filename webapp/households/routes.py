@@ -165,15 +165,18 @@ def declare(household_id: int, key: str):
             errors, status = {"_": str(err)}, 422
             flash(_("The case could not be started: %(reason)s", reason=str(err)), "error")
         else:
-            flash(_("Declaration registered: case %(id)d started.", id=started.case.id),
+            flash(_("Risk elimination proposed: case %(id)d started.", id=started.case.id)
+                  if _procedures()[key].name == "elimination" else
+                  _("Declaration registered: case %(id)d started.", id=started.case.id),
                   "success")
             return redirect(url_for("cases.show", case_id=started.case.id))
     fields = _start_fields(form, household, raw, errors, skip) if form else []
+    proposal = _procedures()[key].name == "elimination"
     conditions = (engine().elimination_conditions(household.id, handlers.me())
-                  if _procedures()[key].name == "elimination" else [])
+                  if proposal else [])
     return render_template(
         "households/declare.html", household=household, key=key, fields=fields,
-        elimination={"conditions": conditions, "locale": locale_name()},
+        elimination={"conditions": conditions, "locale": locale_name(), "proposal": proposal},
         form_title=schema_forms.title(form, locale_name()),
         instructions=schema_forms.instructions(form, locale_name()),
         unplaced=schema_forms.unplaced(fields, errors), comment=comment,
