@@ -55,8 +55,8 @@ def value_text(value, start_form: dict | None = None, form_field: str = "",
 def facts(items: list[Fact], start_form: dict | None) -> list[tuple[str, str, str]]:
     """``(key, label, text)`` of a case's facts in the UI language."""
     locale = locale_name()
-    return [(f.key, f.label_in(locale), value_text(f.value, start_form, f.form_field, locale))
-            for f in items]
+    return [(f.key, f.label_in(locale), f.text_in(locale)
+             or value_text(f.value, start_form, f.form_field, locale)) for f in items]
 
 
 def step_title(item: ItemView, forms: dict | None = None) -> str:

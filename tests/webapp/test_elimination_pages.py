@@ -115,3 +115,19 @@ def test_the_proposal_page_speaks_of_risk_elimination_in_both_languages(client, 
     started = client.post("/households/1/declare/risk_elimination", data=data,
                           follow_redirects=True)
     assert "Risk elimination proposed: case" in started.text
+
+
+def test_the_case_summary_words_the_conditions_in_the_ui_language(client, auth, eng, ready):
+    case_id = eng.start("risk_elimination", ready["village11"], dict(PROPOSAL)).case.id
+    auth.login("village11")
+    chinese = client.get(f"/cases/{case_id}").text
+    assert "条件：收入持续稳定高于监测线" in chinese and "✔ 符合（" in chinese
+    client.post("/language", data={"locale": "en"})
+    english = client.get(f"/cases/{case_id}").text
+    assert "Condition: Income stably above the line" in english
+    assert "✔ met (every month 2026-06 to 2026-11 at or above the line" in english
+    assert "符合" not in english and "每月走访" not in english
+    api = client.get(f"/api/v1/cases/{case_id}")
+    assert api.status_code == 200, api.text
+    texts = {f["key"]: f["text"] for f in api.json["facts"]}
+    assert texts["condition_labour_capacity"] == "✔ met (2 member(s) able to work)"
