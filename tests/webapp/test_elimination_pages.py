@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from elimination_support import PROPOSAL, eliminated, ready_household
 from engine.register_models import MonitoringObject, NationalEntry
-from support import count
+from support import ROOT, count
 
 OBJECTS = MonitoringObject.__table__
 NOW = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
@@ -131,3 +131,20 @@ def test_the_case_summary_words_the_conditions_in_the_ui_language(client, auth, 
     assert api.status_code == 200, api.text
     texts = {f["key"]: f["text"] for f in api.json["facts"]}
     assert texts["condition_labour_capacity"] == "✔ met (2 member(s) able to work)"
+
+
+def test_a_case_of_a_process_without_a_household_procedure_shows_its_name(
+        client, auth, eng, ready, deploy, tmp_path):
+    """A county's own copy of the elimination process (another key, no procedure listing
+    it) shows on the household's page by its deployed name, not its key."""
+    source = (ROOT / "workflows/risk_elimination.bpmn").read_text(encoding="utf-8")
+    copy = tmp_path / "county_elimination.bpmn"
+    copy.write_text(source.replace('"risk_elimination"', '"county_elimination"')
+                    .replace('name="监测对象风险消除"', 'name="县级风险消除（试行）"'),
+                    encoding="utf-8")
+    deploy(copy, forms_dir=str(ROOT / "forms"))
+    case_id = eng.start("county_elimination", ready["village11"], dict(PROPOSAL)).case.id
+    auth.login("village11")
+    page = client.get("/households/1").text
+    row = page.split(f"#{case_id} ")[1].split("</tr>")[0]
+    assert "县级风险消除（试行）" in row and "county_elimination" not in row

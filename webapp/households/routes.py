@@ -13,6 +13,7 @@ from engine.errors import (Conflict, DixianError, Forbidden, InvalidData, NotFou
 
 from .. import handlers, schema_forms
 from ..auth import rule_required
+from ..diagram_names import NAMES_EN
 from ..elimination.routes import household_panel
 from ..helpers import page_arg
 from ..i18n import locale_name
@@ -102,8 +103,22 @@ def show(household_id: int):
         cases=engine().cases_of(SUBJECT, household.id, me),
         elimination=household_panel(household, entry),
         labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
-        outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
-        if c.process_key in procedures else c.outcome)
+        process_names=_process_names(procedures, locale),
+        outcome=lambda c: procedures.get(c.process_key, Procedure()).outcome_label(
+            c.outcome, locale))
+
+
+def _process_names(procedures: dict[str, Procedure], locale: str) -> dict[str, str]:
+    """Every deployed process by its name in the UI language: the procedure's label, else
+    the latest version's name (in English the diagram's English name when known)."""
+    names: dict[str, str] = {}
+    for row in engine().definitions():
+        if row.key not in names:
+            name = row.name or row.key
+            names[row.key] = NAMES_EN.get(name, name) if locale == "en" else name
+    for key, p in procedures.items():
+        names[key] = p.label.get(locale) or p.label["zh_CN"]
+    return names
 
 
 def _register_words(entry, locale: str) -> dict[str, str]:
