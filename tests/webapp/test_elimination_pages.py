@@ -148,3 +148,13 @@ def test_a_case_of_a_process_without_a_household_procedure_shows_its_name(
     page = client.get("/households/1").text
     row = page.split(f"#{case_id} ")[1].split("</tr>")[0]
     assert "县级风险消除（试行）" in row and "county_elimination" not in row
+
+
+def test_the_case_page_prints_the_risk_elimination_notice(client, auth, eng, ready):
+    from elimination_support import through_publicity
+
+    case_id = through_publicity(eng, ready)
+    auth.login("village11")
+    assert f"/cases/{case_id}/print/publicity" in client.get(f"/cases/{case_id}").text
+    printed = client.post(f"/cases/{case_id}/print/publicity")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
