@@ -158,3 +158,23 @@ def test_the_case_page_prints_the_risk_elimination_notice(client, auth, eng, rea
     assert f"/cases/{case_id}/print/publicity" in client.get(f"/cases/{case_id}").text
     printed = client.post(f"/cases/{case_id}/print/publicity")
     assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+
+
+def test_county_staff_propose_without_choosing_a_village(client, auth, eng, ready):
+    """The case belongs to the household's village: the proposal asks for no village."""
+    auth.login("county1")
+    page = client.get("/households/1/declare/risk_elimination")
+    assert 'name="area_code"' not in page.text and "区划代码" not in page.text
+    data = {"mode": "natural", "checkers": "李书记\n王队员", "check_date": "2026-11-19",
+            "income_per_head": "9800", "findings": "务工收入稳定"}
+    started = client.post("/households/1/declare/risk_elimination", data=data)
+    assert started.status_code == 302, started.text
+    case_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    assert eng.case(case_id).case.area_code == "360799100001"
+
+
+def test_no_second_proposal_is_offered_while_one_runs(client, auth, eng, ready):
+    auth.login("village11")
+    assert "/households/1/declare/risk_elimination" in client.get("/households/1").text
+    eng.start("risk_elimination", ready["village11"], dict(PROPOSAL))
+    assert "/households/1/declare/risk_elimination" not in client.get("/households/1").text

@@ -154,9 +154,11 @@ def declare(household_id: int, key: str):
     household = engine().household(household_id, handlers.me())
     parsed = engine().definition(key)[1]
     form = parsed.forms.get(parsed.start_form)
-    # A village user's cases belong to their village; others choose it.
+    # A village user's cases belong to their village; others choose it. A risk elimination
+    # belongs to the household's village: nobody chooses it.
+    proposal = _procedures()[key].name == "elimination"
     skip = (subject_field,) + (("area_code",) if handlers.me().level == Level.VILLAGE.value
-                               else ())
+                               or proposal else ())
     raw, errors, comment, status, busy_case = {}, {}, "", 200, None
     if request.method == "POST":
         data, raw = schema_forms.read(form, request.form, skip=skip) if form else ({}, {})
@@ -181,12 +183,11 @@ def declare(household_id: int, key: str):
             flash(_("The case could not be started: %(reason)s", reason=str(err)), "error")
         else:
             flash(_("Risk elimination proposed: case %(id)d started.", id=started.case.id)
-                  if _procedures()[key].name == "elimination" else
+                  if proposal else
                   _("Declaration registered: case %(id)d started.", id=started.case.id),
                   "success")
             return redirect(url_for("cases.show", case_id=started.case.id))
     fields = _start_fields(form, household, raw, errors, skip) if form else []
-    proposal = _procedures()[key].name == "elimination"
     conditions = (engine().elimination_conditions(household.id, handlers.me())
                   if proposal else [])
     return render_template(
