@@ -151,3 +151,11 @@ def sheet(entries: list, forms: dict, start_form: dict | None) -> list[dict]:
                      "title": schema_forms.title(form, locale, entry.title),
                      "data": schema_forms.display(form, shown, locale)})
     return rows
+
+
+def process_name(name: str) -> str:
+    """A deployed process's name in the UI language: on English pages its English name when
+    the shipped workflows' names know it (as the diagram shows it), else as deployed."""
+    from .diagram_names import NAMES_EN
+
+    return NAMES_EN.get(name.strip(), name) if locale_name() == "en" else name

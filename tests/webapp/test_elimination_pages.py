@@ -127,6 +127,8 @@ def test_the_case_summary_words_the_conditions_in_the_ui_language(client, auth, 
     assert "Condition: Income stably above the line" in english
     assert "✔ met (every month 2026-06 to 2026-11 at or above the line" in english
     assert "符合" not in english and "每月走访" not in english
+    assert "Risk elimination of monitoring objects" in english
+    assert "监测对象风险消除" not in english
     api = client.get(f"/api/v1/cases/{case_id}")
     assert api.status_code == 200, api.text
     texts = {f["key"]: f["text"] for f in api.json["facts"]}
