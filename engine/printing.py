@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from . import audit, households, policy, store, views
+from . import audit, households, notice_words, policy, store, views
 from .calendar import TIMEZONE
 from .directory import area_names
 from .forms import mask_id_number
@@ -113,6 +113,8 @@ class NoticeLine:
     name: str
     kind: str
     reason: str
+    # The row's cells after 序号 when the notice has its own ``columns``.
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,11 @@ class PublicityNotice:
     objection: str
     committee: str
     issued_on: date
+    # A notice of another procedure than identification words its opening sentence and
+    # its columns (with 序号) and their widths (percent) itself.
+    intro: str = ""
+    columns: tuple[str, ...] = ()
+    widths: tuple[int, ...] = ()
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -253,20 +260,31 @@ class PrintVerbs:
             policy.require(policy.print_case, actor, view.case)
             posted = _publicity_of(audit.trail(conn, case_id))
             county, township, village = _areas(conn, view.case.area_code)
+            parsed = self.registry.load(conn, view.definition.id, view.definition.sha256)
+            eliminating = self.procedure_of(parsed).name == "elimination"
             lines = []
             for other in _publicised_together(conn, view.case, posted):
-                lines.append(self._notice_line(conn, other, view))
+                if eliminating:
+                    data = view.data if other == case_id else self.case(other).data
+                    lines.append(NoticeLine(*notice_words.elimination_line(conn, data,
+                                                                           village)))
+                else:
+                    lines.append(self._notice_line(conn, other, view))
             start = date.fromisoformat(posted["publicity_start"]) if posted else None
             days = int(posted.get("publicity_days", 5)) if posted else 5
             audit.append_global(conn, "printed", actor, now, {"kind": "publicity",
                                                               "case": case_id})
+            words = notice_words.ELIMINATION if eliminating else {}
             return PublicityNotice(
-                f"关于{village}拟纳入防返贫监测对象名单的公示", county, township, village,
+                words.get("title", "关于{village}拟纳入防返贫监测对象名单的公示").format(
+                    village=village), county, township, village,
                 lines, start, start + timedelta(days=days - 1) if start else None, days,
                 _clean(posted.get("publicity_place", "")) if posted else "",
                 f"公示期内，对名单有异议的，可于公示期满前以书面或口头形式向{village}村民委员会"
                 f"或{township}人民政府实名反映，也可拨打 12317 防止返贫监测帮扶热线反映。",
-                f"{village}村民委员会", start or _local(now).date())
+                f"{village}村民委员会", start or _local(now).date(),
+                words.get("intro", "").format(count=len(lines)), words.get("columns", ()),
+                words.get("widths", ()))
 
     def _notice_line(self, conn, case_id: int, view) -> NoticeLine:
         case = store.read_case(conn, case_id, lock=False)

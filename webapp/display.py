@@ -55,8 +55,8 @@ def value_text(value, start_form: dict | None = None, form_field: str = "",
 def facts(items: list[Fact], start_form: dict | None) -> list[tuple[str, str, str]]:
     """``(key, label, text)`` of a case's facts in the UI language."""
     locale = locale_name()
-    return [(f.key, f.label_in(locale), value_text(f.value, start_form, f.form_field, locale))
-            for f in items]
+    return [(f.key, f.label_in(locale), f.text_in(locale)
+             or value_text(f.value, start_form, f.form_field, locale)) for f in items]
 
 
 def step_title(item: ItemView, forms: dict | None = None) -> str:
@@ -151,3 +151,11 @@ def sheet(entries: list, forms: dict, start_form: dict | None) -> list[dict]:
                      "title": schema_forms.title(form, locale, entry.title),
                      "data": schema_forms.display(form, shown, locale)})
     return rows
+
+
+def process_name(name: str) -> str:
+    """A deployed process's name in the UI language: on English pages its English name when
+    the shipped workflows' names know it (as the diagram shows it), else as deployed."""
+    from .diagram_names import NAMES_EN
+
+    return NAMES_EN.get(name.strip(), name) if locale_name() == "en" else name

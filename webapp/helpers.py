@@ -141,6 +141,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(mask_id_number, "mask_id")
     app.add_template_filter(display.step_title)
     app.add_template_filter(display.value_text)
+    app.add_template_filter(display.process_name)
     app.add_template_global(nav_counts)
     app.add_template_global(unread_count)
     app.add_template_global(open_supervisions)

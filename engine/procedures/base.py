@@ -19,17 +19,25 @@ class Subject:
 class Fact:
     """One line of a case summary: a label in each language and a value.
 
-    ``form_field`` names a field of the start form whose option labels show the value.
+    ``form_field`` names a field of the start form whose option labels show the value;
+    ``texts`` gives the value already worded per locale (``value`` is the Chinese words).
     """
 
     key: str
     label: dict[str, str]
     value: object
     form_field: str = ""
+    texts: dict[str, str] | None = None
 
     def label_in(self, locale: str) -> str:
         """The label in ``locale``, Chinese when there is none."""
         return self.label.get(locale) or self.label.get("zh_CN") or self.key
+
+    def text_in(self, locale: str) -> str | None:
+        """The value worded in ``locale`` when the procedure worded it, else None."""
+        if not self.texts:
+            return None
+        return self.texts.get(locale) or self.texts.get("zh_CN")
 
 
 GENERIC_OUTCOMES = {

@@ -146,7 +146,9 @@ class Elimination(Procedure):
                 continue
             zh, en = elimination.LABELS[c["key"]]
             mark = ("✔ 符合", "✔ met") if c.get("ok") else ("✘ 不符合", "✘ not met")
+            zh_text = f"{mark[0]}（{c.get('detail', '')}）"
+            en_text = f"{mark[1]} ({c.get('detail_en') or c.get('detail', '')})"
             facts.append(Fact(f"condition_{c['key']}", {"zh_CN": f"条件：{zh}",
                                                          "en": f"Condition: {en}"},
-                              f"{mark[0]}（{c.get('detail', '')}）"))
+                              zh_text, texts={"zh_CN": zh_text, "en": en_text}))
         return facts

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from elimination_support import PROPOSAL, eliminated, ready_household
 from engine.register_models import MonitoringObject, NationalEntry
-from support import count
+from support import ROOT, count
 
 OBJECTS = MonitoringObject.__table__
 NOW = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
@@ -97,3 +97,86 @@ def test_national_entry_and_export(client, auth, eng, ready):
     auth.logout()
     auth.login("auditor")
     assert client.get("/national").status_code == 403
+
+
+def test_the_proposal_page_speaks_of_risk_elimination_in_both_languages(client, auth, ready):
+    auth.login("village11")
+    assert "提出风险消除" in client.get("/households/1").text
+    page = client.get("/households/1/declare/risk_elimination")
+    assert "<h1>提出风险消除" in page.text and "提交风险消除申请" in page.text
+    assert "新增申报" not in page.text and "登记申报" not in page.text
+    client.post("/language", data={"locale": "en"})
+    page = client.get("/households/1/declare/risk_elimination")
+    assert "<h1>Propose risk elimination" in page.text
+    assert "Submit the risk elimination proposal" in page.text
+    assert "New declaration" not in page.text and "Register declaration" not in page.text
+    data = {"mode": "assisted", "checkers": "李书记\nWang", "check_date": "2026-11-19",
+            "income_per_head": "9800", "findings": "stable work"}
+    started = client.post("/households/1/declare/risk_elimination", data=data,
+                          follow_redirects=True)
+    assert "Risk elimination proposed: case" in started.text
+
+
+def test_the_case_summary_words_the_conditions_in_the_ui_language(client, auth, eng, ready):
+    case_id = eng.start("risk_elimination", ready["village11"], dict(PROPOSAL)).case.id
+    auth.login("village11")
+    chinese = client.get(f"/cases/{case_id}").text
+    assert "条件：收入持续稳定高于监测线" in chinese and "✔ 符合（" in chinese
+    client.post("/language", data={"locale": "en"})
+    english = client.get(f"/cases/{case_id}").text
+    assert "Condition: Income stably above the line" in english
+    assert "✔ met (every month 2026-06 to 2026-11 at or above the line" in english
+    assert "符合" not in english and "每月走访" not in english
+    assert "Risk elimination of monitoring objects" in english
+    assert "监测对象风险消除" not in english
+    api = client.get(f"/api/v1/cases/{case_id}")
+    assert api.status_code == 200, api.text
+    texts = {f["key"]: f["text"] for f in api.json["facts"]}
+    assert texts["condition_labour_capacity"] == "✔ met (2 member(s) able to work)"
+
+
+def test_a_case_of_a_process_without_a_household_procedure_shows_its_name(
+        client, auth, eng, ready, deploy, tmp_path):
+    """A county's own copy of the elimination process (another key, no procedure listing
+    it) shows on the household's page by its deployed name, not its key."""
+    source = (ROOT / "workflows/risk_elimination.bpmn").read_text(encoding="utf-8")
+    copy = tmp_path / "county_elimination.bpmn"
+    copy.write_text(source.replace('"risk_elimination"', '"county_elimination"')
+                    .replace('name="监测对象风险消除"', 'name="县级风险消除（试行）"'),
+                    encoding="utf-8")
+    deploy(copy, forms_dir=str(ROOT / "forms"))
+    case_id = eng.start("county_elimination", ready["village11"], dict(PROPOSAL)).case.id
+    auth.login("village11")
+    page = client.get("/households/1").text
+    row = page.split(f"#{case_id} ")[1].split("</tr>")[0]
+    assert "县级风险消除（试行）" in row and "county_elimination" not in row
+
+
+def test_the_case_page_prints_the_risk_elimination_notice(client, auth, eng, ready):
+    from elimination_support import through_publicity
+
+    case_id = through_publicity(eng, ready)
+    auth.login("village11")
+    assert f"/cases/{case_id}/print/publicity" in client.get(f"/cases/{case_id}").text
+    printed = client.post(f"/cases/{case_id}/print/publicity")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+
+
+def test_county_staff_propose_without_choosing_a_village(client, auth, eng, ready):
+    """The case belongs to the household's village: the proposal asks for no village."""
+    auth.login("county1")
+    page = client.get("/households/1/declare/risk_elimination")
+    assert 'name="area_code"' not in page.text and "区划代码" not in page.text
+    data = {"mode": "natural", "checkers": "李书记\n王队员", "check_date": "2026-11-19",
+            "income_per_head": "9800", "findings": "务工收入稳定"}
+    started = client.post("/households/1/declare/risk_elimination", data=data)
+    assert started.status_code == 302, started.text
+    case_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    assert eng.case(case_id).case.area_code == "360799100001"
+
+
+def test_no_second_proposal_is_offered_while_one_runs(client, auth, eng, ready):
+    auth.login("village11")
+    assert "/households/1/declare/risk_elimination" in client.get("/households/1").text
+    eng.start("risk_elimination", ready["village11"], dict(PROPOSAL))
+    assert "/households/1/declare/risk_elimination" not in client.get("/households/1").text

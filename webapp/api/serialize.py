@@ -80,7 +80,8 @@ def case_brief(value: CaseBrief) -> dict:
 def facts(values: list[Fact], start_form: dict | None, locale: str) -> list[dict]:
     """A case summary: each fact's label and text in the locale, and its stored value."""
     return [{"key": f.key, "label": f.label_in(locale), "value": plain(f.value),
-             "text": display.value_text(f.value, start_form, f.form_field, locale)}
+             "text": f.text_in(locale)
+             or display.value_text(f.value, start_form, f.form_field, locale)}
             for f in values]
 
 

@@ -13,6 +13,7 @@ from engine.errors import (Conflict, DixianError, Forbidden, InvalidData, NotFou
 
 from .. import handlers, schema_forms
 from ..auth import rule_required
+from ..diagram_names import NAMES_EN
 from ..elimination.routes import household_panel
 from ..helpers import page_arg
 from ..i18n import locale_name
@@ -102,8 +103,22 @@ def show(household_id: int):
         cases=engine().cases_of(SUBJECT, household.id, me),
         elimination=household_panel(household, entry),
         labels={key: p.label.get(locale) or p.label["zh_CN"] for key, p in procedures.items()},
-        outcome=lambda c: procedures[c.process_key].outcome_label(c.outcome, locale)
-        if c.process_key in procedures else c.outcome)
+        process_names=_process_names(procedures, locale),
+        outcome=lambda c: procedures.get(c.process_key, Procedure()).outcome_label(
+            c.outcome, locale))
+
+
+def _process_names(procedures: dict[str, Procedure], locale: str) -> dict[str, str]:
+    """Every deployed process by its name in the UI language: the procedure's label, else
+    the latest version's name (in English the diagram's English name when known)."""
+    names: dict[str, str] = {}
+    for row in engine().definitions():
+        if row.key not in names:
+            name = row.name or row.key
+            names[row.key] = NAMES_EN.get(name, name) if locale == "en" else name
+    for key, p in procedures.items():
+        names[key] = p.label.get(locale) or p.label["zh_CN"]
+    return names
 
 
 def _register_words(entry, locale: str) -> dict[str, str]:
@@ -139,9 +154,11 @@ def declare(household_id: int, key: str):
     household = engine().household(household_id, handlers.me())
     parsed = engine().definition(key)[1]
     form = parsed.forms.get(parsed.start_form)
-    # A village user's cases belong to their village; others choose it.
+    # A village user's cases belong to their village; others choose it. A risk elimination
+    # belongs to the household's village: nobody chooses it.
+    proposal = _procedures()[key].name == "elimination"
     skip = (subject_field,) + (("area_code",) if handlers.me().level == Level.VILLAGE.value
-                               else ())
+                               or proposal else ())
     raw, errors, comment, status, busy_case = {}, {}, "", 200, None
     if request.method == "POST":
         data, raw = schema_forms.read(form, request.form, skip=skip) if form else ({}, {})
@@ -165,15 +182,17 @@ def declare(household_id: int, key: str):
             errors, status = {"_": str(err)}, 422
             flash(_("The case could not be started: %(reason)s", reason=str(err)), "error")
         else:
-            flash(_("Declaration registered: case %(id)d started.", id=started.case.id),
+            flash(_("Risk elimination proposed: case %(id)d started.", id=started.case.id)
+                  if proposal else
+                  _("Declaration registered: case %(id)d started.", id=started.case.id),
                   "success")
             return redirect(url_for("cases.show", case_id=started.case.id))
     fields = _start_fields(form, household, raw, errors, skip) if form else []
     conditions = (engine().elimination_conditions(household.id, handlers.me())
-                  if _procedures()[key].name == "elimination" else [])
+                  if proposal else [])
     return render_template(
         "households/declare.html", household=household, key=key, fields=fields,
-        elimination={"conditions": conditions, "locale": locale_name()},
+        elimination={"conditions": conditions, "locale": locale_name(), "proposal": proposal},
         form_title=schema_forms.title(form, locale_name()),
         instructions=schema_forms.instructions(form, locale_name()),
         unplaced=schema_forms.unplaced(fields, errors), comment=comment,
