@@ -180,3 +180,12 @@ def test_no_second_proposal_is_offered_while_one_runs(client, auth, eng, ready):
     assert "/households/1/declare/risk_elimination" in client.get("/households/1").text
     eng.start("risk_elimination", ready["village11"], dict(PROPOSAL))
     assert "/households/1/declare/risk_elimination" not in client.get("/households/1").text
+
+
+def test_a_case_without_a_time_limit_shows_no_deadline_row(client, auth, eng, ready):
+    """Risk elimination has no 15-day limit: its summary names none (not an empty '—')."""
+    case_id = eng.start("risk_elimination", ready["village11"], dict(PROPOSAL)).case.id
+    auth.login("village11")
+    page = client.get(f"/cases/{case_id}").text
+    assert "条件：收入持续稳定高于监测线" in page
+    assert "办结时限" not in page
