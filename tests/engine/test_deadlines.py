@@ -101,7 +101,7 @@ SQL_TABLE = [row[1:5] + (START,) for row in TABLE] + [
     (DEADLINE, None, None, "running", date(2026, 11, 30)),
 ]
 NOWS = [cst(11, 30), LAST_INSTANT, LAST_INSTANT + timedelta(microseconds=1),
-        datetime(2026, 12, 1, 16, 0, tzinfo=UTC), cst(12, 9)]
+        datetime(2026, 12, 1, 16, 0, 1, tzinfo=UTC), cst(12, 9)]
 
 
 @pytest.mark.parametrize("now", NOWS, ids=[n.isoformat() for n in NOWS])
