@@ -12,7 +12,7 @@ of each page (wall time), the median CPU time of this process per request (SQLit
 it; the machine may be busy with other work), and the ratio to the inbox page's median.
 
     .venv/bin/python bench/reports.py [--cases N] [--runs R] [--db URL] [--users A,B,C]
-        [--password PW] [--register N]
+        [--password PW] [--register N] [--pages NAMES]
 """
 from __future__ import annotations
 
@@ -213,6 +213,8 @@ def main() -> None:
     parser.add_argument("--password", default=demo.PASSWORD)
     parser.add_argument("--register", type=int, default=0,
                         help="monitoring objects (with a year of visits) the database needs")
+    parser.add_argument("--pages", default="",
+                        help="time only these pages, comma-separated (e.g. 'compliance 1 year')")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
     url = args.db
@@ -245,6 +247,8 @@ def main() -> None:
         pages = [(name, f"/reports/{name}") for name in REPORTS] + [
             (f"{name} 1 year", f"/reports/{name}?" + query.format(year_ago=year_ago))
             for name, query in WIDE.items()]
+        if args.pages:
+            pages = [p for p in pages if p[0] in args.pages.split(",")]
         for name, url in pages:
             cpu: list[float] = []
             found = timed(client, url, args.runs, cpu)

@@ -12,10 +12,11 @@ projects through ``ix_projects_area_year``.
 """
 from __future__ import annotations
 
+from ..deadlines import DeadlineOutcome, deadline_outcome
 from .base import (Chart, Column, Headline, ReportFilters, ReportInfo, ReportView, Series,
                    Table, label)
 from .cases import overdue, stages, trend
-from .compliance import DeadlineOutcome, compliance, deadline_outcome
+from .compliance import compliance
 from .daily import daily
 from .funds import funds
 from .register import measures, monitoring

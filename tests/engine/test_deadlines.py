@@ -76,3 +76,58 @@ def test_days_taken_count_from_the_day_after_the_start():
     utc = deadline_outcome(DEADLINE.astimezone(timezone.utc), cst(11, 24, 1), None,
                            "completed", cst(12, 9), date(2026, 11, 16))
     assert utc.days_taken == 8          # China dates, whatever zone the instants are in
+
+
+# -- the same rule in SQL -----------------------------------------------------------------
+UTC = timezone.utc
+START = date(2026, 11, 16)
+LAST_INSTANT = datetime(2026, 12, 1, 15, 59, 59, 999999, tzinfo=UTC)   # 12-01 23:59:59.999999
+#  deadline, met, ended, status, counted from: decisions and ends either side of the limit
+#  and of China midnight (16:00 UTC), as instants in UTC.
+SQL_TABLE = [row[1:5] + (START,) for row in TABLE] + [
+    (LAST_INSTANT, LAST_INSTANT, LAST_INSTANT, "completed", START),       # at the last instant
+    (LAST_INSTANT, LAST_INSTANT + timedelta(microseconds=1), None, "completed", START),
+    (MIDNIGHT, MIDNIGHT, MIDNIGHT, "completed", START),                   # limit at 24:00
+    (MIDNIGHT, MIDNIGHT + timedelta(microseconds=1), None, "rejected", START),
+    (DEADLINE, datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC), None, "completed", START),
+    (DEADLINE, datetime(2026, 11, 23, 16, 0, 0, tzinfo=UTC), None, "completed", START),
+    (DEADLINE, None, datetime(2026, 12, 1, 15, 59, 59, tzinfo=UTC), "cancelled", START),
+    (DEADLINE, None, datetime(2026, 12, 1, 16, 0, 0, tzinfo=UTC), "cancelled", START),
+    (LAST_INSTANT, None, LAST_INSTANT, "cancelled", START),
+    (LAST_INSTANT, None, LAST_INSTANT + timedelta(microseconds=1), "rejected", START),
+    (DEADLINE, None, None, "cancelled", START),                           # no end recorded
+    (DEADLINE, None, datetime(2026, 11, 20, tzinfo=UTC), "running", START),
+    (DEADLINE, datetime(2026, 11, 25, tzinfo=UTC), None, "running", None),  # no start day
+    (DEADLINE, None, None, "running", date(2026, 11, 30)),
+]
+NOWS = [cst(11, 30), LAST_INSTANT, LAST_INSTANT + timedelta(microseconds=1),
+        datetime(2026, 12, 1, 16, 0, 1, tzinfo=UTC), cst(12, 9)]
+
+
+@pytest.mark.parametrize("now", NOWS, ids=[n.isoformat() for n in NOWS])
+def test_sql_rendering_agrees_with_the_rule(db_engine, now):
+    from sqlalchemy import Column, Date, Integer, MetaData, String, Table, insert, select
+
+    from engine.deadlines import outcome_sql
+    from engine.models import UTCDateTime
+
+    probe = Table("deadline_probe", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("deadline", UTCDateTime()), Column("met_at", UTCDateTime()),
+                  Column("ended_at", UTCDateTime()), Column("status", String(12)),
+                  Column("counted_from", Date), prefixes=["TEMPORARY"])
+    with db_engine.connect() as conn:
+        probe.create(conn)
+        try:
+            conn.execute(insert(probe), [dict(zip(
+                ("id", "deadline", "met_at", "ended_at", "status", "counted_from"),
+                (i,) + row)) for i, row in enumerate(SQL_TABLE)])
+            state, taken = outcome_sql(probe.c.deadline, probe.c.met_at, probe.c.ended_at,
+                                       probe.c.status, now, probe.c.counted_from)
+            found = conn.execute(select(probe.c.id, state, taken).order_by(probe.c.id)).all()
+        finally:
+            conn.rollback()
+    assert len(found) == len(SQL_TABLE)
+    for (i, sql_state, sql_taken), row in zip(found, SQL_TABLE):
+        outcome = deadline_outcome(*row[:4], now, row[4])
+        assert (sql_state, sql_taken) == (outcome.state, outcome.days_taken), (i, row)
+    assert {s for _, s, _ in found} >= {"on_time", "late", "closed"}

@@ -119,6 +119,54 @@ def test_the_date_range_selects_by_discovery_date(eng, users, decided):
     assert table(view).total[1] == 0
 
 
+def test_compliance_counts_follow_the_rule_case_by_case(eng, users, decided):
+    """The database's count by township and the late list agree with ``deadline_outcome``
+    on decisions and ends either side of the limit's last instant and of China midnight."""
+    from sqlalchemy import insert, select
+
+    from engine.models import Case
+    cases, utc = Case.__table__, timezone.utc
+    last = datetime(2026, 12, 1, 15, 59, 59, 999999, tzinfo=utc)     # 12-01 23:59:59.999999
+    kinds = [(last, last, "completed"), (last + timedelta(microseconds=1), None, "completed"),
+             (datetime(2026, 11, 23, 15, 59, 59, tzinfo=utc), None, "rejected"),
+             (datetime(2026, 11, 23, 16, tzinfo=utc), None, "completed"),
+             (None, datetime(2026, 12, 1, 15, 59, 59, tzinfo=utc), "cancelled"),
+             (None, last + timedelta(microseconds=1), "cancelled"),
+             (None, datetime(2026, 12, 3, 16, tzinfo=utc), "rejected"), (None, None, "running")]
+    now = cst(2026, 12, 5)
+    with eng.database.begin() as conn:
+        template = dict(conn.execute(select(cases).where(cases.c.id == decided[0])).mappings()
+                        .one())
+        template.pop("id")
+        conn.execute(insert(cases), [dict(template, deadline=last, deadline_met_at=met,
+                                          ended_at=ended, status=status,
+                                          area_code="360799200001" if i >= len(kinds) else
+                                          template["area_code"])
+                                     for i, (met, ended, status) in enumerate(kinds * 2)])
+        rows = conn.execute(select(cases)).all()
+    expected, late = {}, []
+    for r in rows:
+        o = deadline_outcome(r.deadline, r.deadline_met_at, r.ended_at, r.status, now,
+                             r.deadline_from)
+        tally = expected.setdefault({"360799100": "东山镇"}.get(r.area_code[:9], "西河乡"),
+                                    dict(on_time=0, late=0, open=0, overdue=0, closed=0,
+                                         days=[]))
+        tally[o.state] += 1
+        if o.state in ("on_time", "late"):
+            tally["days"].append(o.days_taken)
+        if o.state == "late":
+            late.append((r.id, o.days_late))
+    view = eng.report("compliance", users["county1"], now=now, **NOV)
+    found = rows_by_area(view)
+    for name, t in expected.items():
+        days = t["days"]
+        assert found[name][1:3] == (t["on_time"], t["late"]), name
+        assert found[name][4:] == (round(sum(days) / len(days), 1), max(days), t["open"],
+                                   t["overdue"], t["closed"]), name
+    assert sorted((r[0], r[6]) for r in table(view, "late").rows) == sorted(late)
+    assert len(late) > 4 and all(found[n][8] for n in expected)     # late, and closed ones
+
+
 # -- stages, trend, overdue, daily ---------------------------------------------------------
 
 def test_open_cases_by_step_and_level(eng, users, county):
