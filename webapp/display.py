@@ -151,3 +151,15 @@ def sheet(entries: list, forms: dict, start_form: dict | None) -> list[dict]:
                      "title": schema_forms.title(form, locale, entry.title),
                      "data": schema_forms.display(form, shown, locale)})
     return rows
+
+
+def process_name(key: str, default: str) -> str:
+    """A process's name in the UI language: the label of its procedure in English (the
+    BPMN name, in Chinese, otherwise)."""
+    locale = locale_name()
+    if locale != "en":
+        return default
+    for procedure, procedure_key in engine().procedures_for("household"):
+        if procedure_key == key:
+            return procedure.label.get(locale) or default
+    return default
