@@ -63,9 +63,11 @@ def deadline_words(case, now: datetime) -> str:
 
 
 def options(form: dict | None, field: str, values) -> list[str]:
-    """The words of option codes of a form field (the codes when the form has none)."""
+    """The words of option codes of a form field (the codes when the form has none); the
+    labels are keyed by the code as text, also for number codes (残疾等级 0 is "无")."""
     labels = ((form or {}).get("ui", {}).get("enum_labels", {}) or {}).get(field, {})
-    return [str(labels.get(v, v)) for v in (values if isinstance(values, list) else [values])]
+    return [str(labels.get(v, labels.get(str(v), v)))
+            for v in (values if isinstance(values, list) else [values])]
 
 
 def _value(form, name, value) -> str:

@@ -49,10 +49,19 @@ def _fact(value) -> str:
     return "" if value is None else str(value)
 
 
+# The kinds of attached files (engine.attachments.KINDS) as the printouts name them.
+ATTACHMENT_KINDS = {"minutes": "会议记录", "publicity_photo": "公示照片",
+                    "authorisation": "签字的承诺授权书", "other": "其他"}
+
+
+def _kind(code: str) -> str:
+    return ATTACHMENT_KINDS.get(code, code)
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(dt=_local, day=_day, fact=_fact)
+    env.filters.update(dt=_local, day=_day, fact=_fact, kind=_kind)
     return env
 
 

@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from engine import CaseFilter, Level
 
-from .. import handlers
+from .. import handlers, schema_forms
 from ..helpers import page_arg
 from ..i18n import locale_name
 from ..transaction import engine
@@ -25,13 +25,16 @@ def _day(name: str) -> date | None:
 
 
 def _steps() -> list[tuple[str, str]]:
-    """(step, title) of the deployed identification process, in its order."""
+    """(step, title) of the deployed identification process, in its order; the title in
+    the UI language (the English title of the step's form in English)."""
     deployed = {row.key for row in engine().definitions()}
-    found = []
+    locale, found = locale_name(), []
     for key in LIST_KEYS:
         if key in deployed:
             parsed = engine().definition(key)[1]
-            found += [(name, info.title) for name, info in parsed.steps.items()
+            found += [(name, schema_forms.title(parsed.forms.get(info.form), locale, info.title)
+                       if locale == "en" and info.form else info.title)
+                      for name, info in parsed.steps.items()
                       if not info.properties.get("period")]
     return found
 

@@ -25,7 +25,8 @@ def _render(case_id: int, step: str, raw=None, errors=None, status: int = 200):
     fields = schema_forms.fields(form, locale, raw or {}, errors) if form else []
     return render_template(
         "cases/lodge.html", view=view, case=view.case, period=period, periods=periods,
-        process_name=view.process_name, facts=display.facts(view.facts, view.start_form),
+        process_name=view.process_name,
+        facts=display.facts(view.facts, view.start_form),
         fields=fields, unplaced=schema_forms.unplaced(fields, errors), errors=errors or {},
         form_title=schema_forms.title(form, locale, period.title),
         instructions=schema_forms.instructions(form, locale)), status

@@ -27,7 +27,8 @@ def show(case_id: int):
     """Everything about one case, as the engine's CaseView tells it."""
     view = handlers.case(case_id)
     return render_template(
-        "cases/case.html", view=view, case=view.case, process_name=view.process_name,
+        "cases/case.html", view=view, case=view.case,
+        process_name=view.process_name,
         outcome=view.outcome_label.get(locale_name(), ""),
         facts=display.facts(view.facts, view.start_form), history=display.history(view),
         periods=engine().periods(case_id, handlers.me()),

@@ -97,7 +97,33 @@ def _sheet(view: TaskView) -> list[dict]:
 @login_required
 def show(item_id: int):
     """The task page."""
-    return _render(handlers.task(item_id))
+    view = handlers.task(item_id)
+    return _render(view, _previous_answers(view))
+
+
+def _previous_answers(view: TaskView) -> dict | None:
+    """When a review sent the case back to this step (退回修改), what the step recorded
+    last time, as form input: the user corrects it rather than typing it all again. The
+    decision is left for the user to take anew."""
+    if view.item.returned is None or not view.form or not view.can_act:
+        return None
+    done = [e for e in handlers.sheet(view) if e.step == view.item.task_name]
+    if not done:
+        return None
+    names = {f.name: f.widget for f in schema_forms.fields(view.form, locale_name())}
+    raw = {}
+    for name, value in done[-1].data.items():
+        widget = names.get(name)
+        if widget is None or widget == "decision" or value is None:
+            continue
+        if isinstance(value, list):
+            texts = [str(v) for v in value]
+            raw[name] = "\n".join(texts) if widget == "lines" else texts
+        elif isinstance(value, bool):
+            raw[name] = value
+        else:
+            raw[name] = str(value)
+    return raw
 
 
 @bp.route("/<int:item_id>", methods=["POST"])
