@@ -131,6 +131,9 @@ def test_publicity_notice_lists_the_households_publicised_together(eng, identifi
     assert "关于东山村拟纳入防返贫监测对象名单的公示" in flat
     assert "王建国" in whole and "李秀英" in whole and "张福生" not in whole
     assert "因病、务工就业不稳" in flat
+    # the ways a risk is found, named as a sentence, not as a form's bracketed alternatives
+    assert "经农户申报、干部排查或部门筛查预警发现，并经入户核实和村级民主评议" in flat
+    assert "（或" not in flat
     assert "公示时间：2026年11月18日至2026年11月22日（共 5 天" in flat
     assert "公示地点：村委会公示栏" in flat and "东山村村民委员会" in flat
     assert "东山镇人民政府" in flat
