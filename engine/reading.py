@@ -120,16 +120,20 @@ class ReadVerbs:
             raise NotFound(f"case {case_id} does not exist")
         return case
 
+    def _readable_item(self, conn, item_id: int, actor):
+        """A work item, its case and parsed definition, if the actor may read the item."""
+        item, case = store.read_item(conn, item_id, lock=False)
+        if item is None:
+            raise NotFound(f"work item {item_id} does not exist")
+        policy.require(policy.view_item, actor, item, case)
+        return item, case, self.registry.load(conn, case.definition_id, case.definition_sha)
+
     def task(self, item_id: int, actor, now: datetime | None = None) -> TaskView:
         """A work item's page: its case, step, form, data and the actor's possible actions."""
         now = now or self.clock()
         with self.transaction(write=False) as tx:
             conn = tx.conn
-            item, case = store.read_item(conn, item_id, lock=False)
-            if item is None:
-                raise NotFound(f"work item {item_id} does not exist")
-            policy.require(policy.view_item, actor, item, case)
-            parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
+            item, case, parsed = self._readable_item(conn, item_id, actor)
             data = workflow_data(self.runner, parsed, case, item)
             return TaskView(
                 views.item_views(conn, [item], now, {case.id: (case.title, case.process_key)})[0],
@@ -152,11 +156,7 @@ class ReadVerbs:
         now = now or self.clock()
         with self.transaction(write=False) as tx:
             conn = tx.conn
-            item, case = store.read_item(conn, item_id, lock=False)
-            if item is None:
-                raise NotFound(f"work item {item_id} does not exist")
-            policy.require(policy.view_item, actor, item, case)
-            parsed = self.registry.load(conn, case.definition_id, case.definition_sha)
+            item, case, parsed = self._readable_item(conn, item_id, actor)
             view = views.item_views(conn, [item], now, {case.id: (case.title, case.process_key)},
                                     returns=False)[0]
             return view, parsed.forms.get(item.form) if item.form else None

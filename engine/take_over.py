@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import notifying, policy, store, views
-from .errors import Conflict, InvalidData, NotFound
-from .models import ItemStatus
+from . import notifying, policy, views
+from .errors import Conflict, InvalidData
 from .store import CaseWrite
 
 REASON_MAX = 500
@@ -33,12 +32,7 @@ class TakeOverVerbs:
                               {"reason": "too long"})
         with self.transaction(write=True) as tx:
             conn = tx.conn
-            item, case = store.read_item(conn, item_id)
-            if item is None:
-                raise NotFound(f"work item {item_id} does not exist")
-            if item.status != ItemStatus.OPEN.value:
-                raise Conflict(f"work item {item.id} ({item.title}) is already {item.status}; "
-                               f"someone else acted on it first")
+            item, case = self._open_item(conn, item_id)
             if holder is not None and item.assignee_id != holder:
                 raise Conflict(f"work item {item.id} is no longer held by the user it was to "
                                f"be taken from; someone else acted on it first")
