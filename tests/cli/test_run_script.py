@@ -25,7 +25,7 @@ def started(log: Path) -> list[int]:
     return [int(line) for line in log.read_text().split()] if log.exists() else []
 
 
-def wait_until(condition, what: str, timeout: float = 10) -> None:
+def wait_until(condition, what: str, timeout: float = 30) -> None:
     """Wait for the script's processes to reach ``condition``, up to ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -68,7 +68,8 @@ def test_worker_is_restarted_and_a_stop_ends_everything(tmp_path, stop):
         os.kill(started(workers)[1], signal.SIGTERM)  # ends on its own, status 0
         wait_until(lambda: len(started(workers)) == 3, "the ended worker to start again")
         stop(script)
-        assert script.wait(timeout=5) == 0
+        # generous bounds: on a loaded machine starting and stopping processes can take seconds
+        assert script.wait(timeout=30) == 0
         assert len(started(workers)) == 3 and len(started(webs)) == 1
         assert not any(alive(pid) for pid in started(workers) + started(webs))
         log = script.stderr.read()
