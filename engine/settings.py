@@ -68,6 +68,10 @@ class Settings:
     national_columns: str = str(ROOT / "exports" / "national_columns.json")
     # From this day of a month, villages with visits still due get one reminder that month.
     visit_reminder_day: int = 20
+    # Risk elimination: months of visits with income stably above the line, and months a
+    # household must have been monitored, before its risk may be eliminated (DOMAIN.md §3).
+    elimination_stable_months: int = 6
+    elimination_monitored_months: int = 6
 
     # Each field is read from ``DIXIAN_`` + its name in capitals, except these older names.
     _ENV_NAMES = {"workflows_dir": "DIXIAN_WORKFLOWS",

@@ -44,8 +44,8 @@ class Elimination(Procedure):
 
     def configured(self, settings) -> "Elimination":
         """The deployment's months of stable income and of monitoring."""
-        return replace(self, stable_months=getattr(settings, "elimination_stable_months", 6),
-                       monitored_months=getattr(settings, "elimination_monitored_months", 6))
+        return replace(self, stable_months=settings.elimination_stable_months,
+                       monitored_months=settings.elimination_monitored_months)
 
     def subject(self, conn, actor, data: dict, key: str) -> Subject:
         """A monitored household without a running case (the refusal names the case)."""

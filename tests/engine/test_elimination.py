@@ -253,3 +253,16 @@ def test_two_county_users_deciding_at_once_one_wins(eng, ready):
         lambda: second.record_national_entry(case_id, users["county2"], now=cst(2026, 12, 2))])
     assert [type(e).__name__ for e in errors] == ["Conflict"]
     assert count(eng, NationalEntry) == 1
+
+
+def test_the_periods_come_from_the_deployment_settings():
+    """DIXIAN_ELIMINATION_STABLE_MONTHS / _MONITORED_MONTHS set the periods the conditions
+    check (6 each by default)."""
+    from engine import Settings
+    from engine.procedures import PROCEDURES
+    elimination = next(p for p in PROCEDURES.values() if "risk_elimination" in p.process_keys)
+    default = elimination.configured(Settings())
+    assert (default.stable_months, default.monitored_months) == (6, 6)
+    chosen = elimination.configured(Settings.from_environment(
+        {"DIXIAN_ELIMINATION_STABLE_MONTHS": "9", "DIXIAN_ELIMINATION_MONITORED_MONTHS": "12"}))
+    assert (chosen.stable_months, chosen.monitored_months) == (9, 12)
